@@ -1,0 +1,393 @@
+"""All settings, read from the environment (see `.env.example` and the README).
+
+One module for every deployment: nothing exists only in production. Values that differ
+between the embedded default and a large site come from environment variables.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+# A `.env` file next to manage.py is read when present; real environment variables win.
+if (BASE_DIR / ".env").is_file():
+    env.read_env(str(BASE_DIR / ".env"), overwrite=False)
+
+VAR_DIR = Path(env.str("LPSE_VAR_DIR", default=str(BASE_DIR / "var")))
+
+DEBUG = env.bool("DEBUG", default=False)
+TESTING = env.bool("LPSE_TESTING", default=False)
+
+
+def _secret_key() -> str:
+    key = env.str("SECRET_KEY", default="")
+    if key:
+        return key
+    if not DEBUG and not TESTING:
+        raise environ.ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off (see .env.example)."
+        )
+    # Embedded default: generate once and keep it under var/ so sessions survive restarts.
+    path = VAR_DIR / "secret_key"
+    if path.is_file():
+        return path.read_text().strip()
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(64)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.contrib.postgres",
+    "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_filters",
+    "django_tables2",
+    "django_htmx",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # Project apps: one per capability (docs/architecture.md).
+    "lpse.core",
+    "lpse.accounts",
+    "lpse.audit",
+    "lpse.catalog",
+    "lpse.vendors",
+    "lpse.tenders",
+    "lpse.bids",
+    "lpse.helpdesk",
+    "lpse.training",
+    "lpse.operations",
+    "lpse.backups",
+    "lpse.opendata",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lpse.core.middleware.RequestContextMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "lpse.accounts.middleware.SessionPolicyMiddleware",
+    "lpse.accounts.middleware.TwoFactorRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "lpse.core.middleware.AuthorizationAuditMiddleware",
+    # Must be last: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "lpse.core.context_processors.site",
+            ],
+            "builtins": ["django.templatetags.i18n"],
+        },
+    }
+]
+
+# --- Database -------------------------------------------------------------------------------
+DATABASES = {
+    "default": env.db_url(
+        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'lpse.sqlite3'}"
+    ),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # WAL lets readers proceed during a write; IMMEDIATE makes every transaction take
+            # the write lock up front so concurrent writers queue instead of failing.
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+        }
+    )
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache and sessions ---------------------------------------------------------------------
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "lpse",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "lpse",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Absolute session lifetime: 12 hours from login. Idle timeouts are enforced per role by
+# lpse.accounts.middleware.SessionPolicyMiddleware.
+SESSION_COOKIE_AGE = int(timedelta(hours=12).total_seconds())
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_IDLE_TIMEOUT_OFFICIAL = timedelta(minutes=env.int("SESSION_IDLE_MINUTES_OFFICIAL", 15))
+SESSION_IDLE_TIMEOUT_VENDOR = timedelta(minutes=env.int("SESSION_IDLE_MINUTES_VENDOR", 30))
+SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+
+# --- Authentication -------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "lpse.accounts.backends.UserIdOrEmailBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:dashboard"
+LOGOUT_REDIRECT_URL = "core:home"
+# Single-use links (first password, password reset) stay valid this long.
+PASSWORD_RESET_TIMEOUT = int(timedelta(days=env.int("PASSWORD_LINK_DAYS", 3)).total_seconds())
+
+# Lockout: 5 failures per (user ID, IP) lock that pair for 15 minutes, so an attacker on
+# another address cannot lock the real user out. A separate cap per IP address stops one
+# address from guessing across many user IDs (lpse.accounts.lockout).
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_LOCKOUT_CALLABLE = "lpse.accounts.views.lockout_response"
+AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0)
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False
+LOGIN_IP_FAILURE_CAP = env.int("LOGIN_IP_FAILURE_CAP", 30)
+
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="LPSE")
+OTP_BACKUP_CODES = 10
+
+# --- Internationalisation -------------------------------------------------------------------
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Jakarta"
+USE_TZ = True
+LANGUAGE_COOKIE_NAME = "lpse_language"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# --- Static and stored files ----------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "files")))
+# Stored files are never served from a public URL: downloads go through
+# permission-checked views (lpse.core.files). MEDIA_URL is deliberately unset.
+
+STORAGE_BACKEND = env.str("STORAGE_BACKEND", default="filesystem")
+if STORAGE_BACKEND == "s3":
+    _default_storage: dict[str, object] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("S3_BUCKET"),
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default=None),
+            "region_name": env.str("S3_REGION", default=None),
+            "access_key": env.str("S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default=None),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _default_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": None},
+    }
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or TESTING
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
+FILE_UPLOAD_PERMISSIONS = 0o640
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+
+# --- E-mail ---------------------------------------------------------------------------------
+# EMAIL_URL (smtp://user:pass@host:587 or submission://… for STARTTLS, smtps://… for TLS).
+# Without it, development keeps a file outbox under var/outbox readable at /outbox/.
+_email_url = env.str("EMAIL_URL", default="")
+if _email_url:
+    vars().update(env.email_url("EMAIL_URL"))
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", 20)
+else:
+    EMAIL_BACKEND = "lpse.core.mail.OutboxEmailBackend"
+EMAIL_OUTBOX_DIR = VAR_DIR / "outbox"
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="LPSE <noreply@lpse.localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_SUBJECT_PREFIX = "[LPSE] "
+
+# --- Background tasks and the scheduler -----------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "mail"],
+    }
+}
+SCHEDULER_LEASE_SECONDS = env.int("SCHEDULER_LEASE_SECONDS", 30)
+
+# --- REST API -------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "lpse.accounts.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_RATE_ANON", default="120/minute"),
+        "user": env.str("API_RATE_USER", default="600/minute"),
+    },
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "LPSE API",
+    "DESCRIPTION": (
+        "Public and authenticated API of the LPSE e-procurement portal. "
+        "Authenticate with a session or with `Authorization: Token <token>`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- Security -------------------------------------------------------------------------------
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG and not TESTING)
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG and not TESTING)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 0 if DEBUG or TESTING else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
+if SECURE_HSTS_SECONDS and not SECURE_HSTS_PRELOAD:
+    # Preloading is a one-way decision for the domain owner; leave it off by default.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
+
+# --- The unit (letterhead, service hours) ---------------------------------------------------
+LPSE_UNIT_NAME = env.str("LPSE_UNIT_NAME", default="UPTD LPSE Kabupaten Sumedang")
+LPSE_UNIT_PARENT = env.str(
+    "LPSE_UNIT_PARENT", default="Dinas Komunikasi dan Informatika Kabupaten Sumedang"
+)
+LPSE_UNIT_ADDRESS = env.str(
+    "LPSE_UNIT_ADDRESS", default="Jl. Prabu Geusan Ulun No. 36, Sumedang, Jawa Barat 45311"
+)
+LPSE_UNIT_PHONE = env.str("LPSE_UNIT_PHONE", default="(0261) 201021")
+LPSE_UNIT_EMAIL = env.str("LPSE_UNIT_EMAIL", default="lpse@sumedangkab.go.id")
+LPSE_UNIT_CODE = env.str("LPSE_UNIT_CODE", default="LPSE")
+LPSE_LOGO_PATH = env.str("LPSE_LOGO_PATH", default=str(BASE_DIR / "static" / "img" / "logo.png"))
+LPSE_REGION_NAME = env.str("LPSE_REGION_NAME", default="Kabupaten Sumedang")
+# Verification desk and service hours (regulation Lampiran I 1.2 step 8).
+SERVICE_HOURS_START = env.str("SERVICE_HOURS_START", default="09:00")
+SERVICE_HOURS_END = env.str("SERVICE_HOURS_END", default="15:00")
+# Official letter number format; fields: code, seq, unit, month_roman, month, year.
+LETTER_NUMBER_FORMAT = env.str(
+    "LETTER_NUMBER_FORMAT", default="{code}/{seq:04d}/{unit}/{month_roman}/{year}"
+)
+
+# --- Logging --------------------------------------------------------------------------------
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
+}
+
+if TESTING:
+    TASKS["default"]["BACKEND"] = env.str(
+        "TASKS_BACKEND", default="django.tasks.backends.immediate.ImmediateBackend"
+    )

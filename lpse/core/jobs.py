@@ -1,0 +1,13 @@
+"""Periodic tasks of the core app."""
+
+from __future__ import annotations
+
+from django.tasks import task
+from django.utils import timezone
+
+
+@task()
+def heartbeat() -> str:
+    """Run by a worker every minute; its finished result proves a worker is alive
+    (the task results table is what operations' health check reads)."""
+    return timezone.now().isoformat()

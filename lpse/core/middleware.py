@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+
+from lpse.core import request_context
+
+
+class RequestContextMiddleware:
+    """Make the client address available to services for the audit log."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = request_context.set_current(request)
+        try:
+            return self.get_response(request)
+        finally:
+            request_context.reset_current(token)
+
+
+class AuthorizationAuditMiddleware:
+    """Record every authorization failure (HTTP 403) in the audit log."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, PermissionDenied):
+            from lpse.audit.services import audit_record
+
+            user = getattr(request, "user", None)
+            with transaction.atomic():
+                audit_record(
+                    action="auth.denied",
+                    actor=user if user is not None and user.is_authenticated else None,
+                    object_type="url",
+                    object_id=request.path[:64],
+                    object_repr=request.path,
+                    data={"method": request.method, "reason": str(exception)[:200]},
+                )

@@ -1,0 +1,57 @@
+"""Shared pieces for searchable, sortable, paginated tables (django-tables2 + django-filter)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    """A FilterSet with a free-text `q` over `search_fields`."""
+
+    search_fields: tuple[str, ...] = ()
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+
+    def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            css = "form-select" if hasattr(field, "choices") else "form-control"
+            field.widget.attrs.setdefault("class", css)
+        if "q" in self.form.fields:
+            self.form.fields["q"].widget.input_type = "search"
+            self.form.fields["q"].widget.attrs.setdefault("placeholder", _("Search…"))
+
+
+class FilteredTableView(SingleTableMixin, FilterView):  # type: ignore[misc]
+    """List page: filter form + table; an htmx request gets only the table block."""
+
+    paginate_by = 25
+    template_name = "core/list.html"
+    title = ""
+
+    def get_template_names(self) -> list[str]:
+        names: list[str] = super().get_template_names()
+        request: HttpRequest = self.request
+        if getattr(request, "htmx", False):
+            return [f"{names[0]}#table"]
+        return names
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context_data(**kwargs)
+        context.setdefault("title", self.title)
+        return context

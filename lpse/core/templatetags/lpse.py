@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.forms import BoundField, CheckboxInput, CheckboxSelectMultiple, RadioSelect, Select
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.safestring import SafeString
+
+from lpse.accounts.roles import Perm, Role, has_perm
+from lpse.core.calendar import WIB
+
+register = template.Library()
+
+
+@register.simple_tag
+def bootstrap_widget(field: BoundField, size: str = "") -> SafeString:
+    """Render a widget with Bootstrap classes and the ARIA attributes of its state."""
+    widget = field.field.widget
+    if isinstance(widget, CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(widget, CheckboxSelectMultiple | RadioSelect):
+        css = ""
+    elif isinstance(widget, Select):
+        css = "form-select" + (f" form-select-{size}" if size else "")
+    else:
+        css = "form-control" + (f" form-control-{size}" if size else "")
+    attrs: dict[str, Any] = {}
+    existing = widget.attrs.get("class", "")
+    if css:
+        attrs["class"] = f"{css} {existing}".strip()
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}_helptext")
+    if field.errors:
+        attrs["class"] = attrs.get("class", "") + " is-invalid"
+        attrs["aria-invalid"] = "true"
+        described.append(f"{field.auto_id}_error")
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def wib(value: datetime | None, fmt: str = "%d-%m-%Y %H:%M") -> str:
+    """A moment in Western Indonesia Time, e.g. 25-11-2026 14:03 WIB."""
+    if not value:
+        return "—"
+    if isinstance(value, datetime):
+        return timezone.localtime(value, WIB).strftime(fmt) + " WIB"
+    if isinstance(value, date):
+        return value.strftime("%d-%m-%Y")
+    return str(value)
+
+
+@register.filter
+def rupiah(value: Decimal | int | None) -> str:
+    """Money in rupiah with Indonesian grouping: Rp 1.250.000.000."""
+    if value is None or value == "":
+        return "—"
+    amount = Decimal(value)
+    text = number_format(amount, decimal_pos=0 if amount == amount.to_integral() else 2,
+                         use_l10n=False, force_grouping=True)
+    text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return f"Rp {text}"
+
+
+@register.filter
+def can(user: Any, perm_name: str) -> bool:
+    """{% if user|can:"vendors.verify" %}"""
+    try:
+        return has_perm(user, Perm(perm_name))
+    except ValueError:
+        return False
+
+
+@register.filter
+def role_label(value: str) -> str:
+    try:
+        return str(Role(value).label)
+    except ValueError:
+        return value
+
+
+@register.filter
+def filesize(value: int | None) -> str:
+    if value is None:
+        return "—"
+    size = float(value)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"
