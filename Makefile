@@ -30,7 +30,6 @@ test: $(STAMP)  ## Run the whole test suite (PostgreSQL when reachable, else SQL
 
 lint: $(STAMP)  ## ruff and mypy
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check . || true
 	$(BIN)/mypy
 
 messages: $(STAMP)  ## Extract and compile translations (Indonesian)

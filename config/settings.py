@@ -7,6 +7,7 @@ between the embedded default and a large site come from environment variables.
 from __future__ import annotations
 
 import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,7 +24,8 @@ if (BASE_DIR / ".env").is_file():
 VAR_DIR = Path(env.str("LPSE_VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=False)
-TESTING = env.bool("LPSE_TESTING", default=False)
+# The test suite (pytest) runs with TESTING on: test database, immediate tasks.
+TESTING = env.bool("LPSE_TESTING", default="pytest" in sys.modules)
 
 
 def _secret_key() -> str:
@@ -132,6 +134,17 @@ DATABASES = {
         "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'lpse.sqlite3'}"
     ),
 }
+if TESTING:
+    # The suite runs on TEST_DATABASE_URL (PostgreSQL) or on SQLite (in memory).
+    _test_url = env.str("TEST_DATABASE_URL", default="")
+    if _test_url and not _test_url.startswith("sqlite"):
+        DATABASES["default"] = env.db_url_config(_test_url)
+    else:
+        # A file, not memory: concurrency tests need SQLite's real locking (WAL, busy
+        # timeout), exactly as the embedded installation runs.
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        DATABASES["default"] = env.db_url_config(f"sqlite:///{VAR_DIR / 'test.sqlite3'}")
+        DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
@@ -276,16 +289,33 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 
 # --- E-mail ---------------------------------------------------------------------------------
-# EMAIL_URL (smtp://user:pass@host:587 or submission://… for STARTTLS, smtps://… for TLS).
-# Without it, development keeps a file outbox under var/outbox readable at /outbox/.
+# EMAIL_URL: smtp://user:pass@host:25, submission://user:pass@host:587 (STARTTLS) or
+# smtps://user:pass@host:465 (TLS). Without it, development keeps a file outbox under
+# var/outbox that system administrators read at /outbox/.
 _email_url = env.str("EMAIL_URL", default="")
 if _email_url:
-    vars().update(env.email_url("EMAIL_URL"))
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", 20)
+    _mail = env.email_url_config(_email_url)
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _mail["EMAIL_HOST"],
+                "port": _mail["EMAIL_PORT"],
+                "username": _mail["EMAIL_HOST_USER"],
+                "password": _mail["EMAIL_HOST_PASSWORD"],
+                "use_tls": bool(_mail.get("EMAIL_USE_TLS")),
+                "use_ssl": bool(_mail.get("EMAIL_USE_SSL")),
+                "timeout": env.int("EMAIL_TIMEOUT", 20),
+            },
+        }
+    }
 else:
-    EMAIL_BACKEND = "lpse.core.mail.OutboxEmailBackend"
-EMAIL_OUTBOX_DIR = VAR_DIR / "outbox"
+    MAILERS = {
+        "default": {
+            "BACKEND": "lpse.core.mail.OutboxEmailBackend",
+            "OPTIONS": {"directory": str(VAR_DIR / "outbox")},
+        }
+    }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="LPSE <noreply@lpse.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_SUBJECT_PREFIX = "[LPSE] "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
@@ -15,6 +15,23 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from lpse.accounts.roles import Perm, has_perm
+
+if TYPE_CHECKING:
+    from lpse.accounts.models import User
+
+def request_user(request: HttpRequest) -> User:
+    """The authenticated user of a request (views behind login only)."""
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return user
+
+
+def is_two_factor_verified(user: object) -> bool:
+    """True when the session passed two-factor (django-otp adds is_verified to users)."""
+    check = getattr(user, "is_verified", None)
+    return bool(check()) if callable(check) else False
+
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 

@@ -26,7 +26,7 @@ def _accounts_summary(request: HttpRequest) -> dict[str, Any]:
 
 def _my_agency(request: HttpRequest) -> dict[str, Any]:
     user: User = request.user  # type: ignore[assignment]
-    officials = users_visible_to(user).filter(agency_id=user.agency_id)
+    officials = users_visible_to(user).filter(agency_id=user.agency_id or 0)
     return {"agency": user.agency, "officials": officials.count(),
             "recent": officials.order_by("-date_joined")[:5]}
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -69,22 +69,25 @@ class OfficialForm(forms.Form):
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = grantable_roles(actor)
-        self.fields["roles"].choices = [(r.value, r.label) for r in Role if r in allowed]
+        role_field = cast(forms.MultipleChoiceField, self.fields["roles"])
+        role_field.choices = [(r.value, r.label) for r in Role if r in allowed]
+        unit_field = cast(forms.ModelChoiceField, self.fields["work_unit"])  # type: ignore[type-arg]
         if Role.SYSADMIN in actor.role_set:
-            self.fields["agency"].queryset = Agency.objects.filter(is_active=True)
-            self.fields["agency"].help_text = _("Required for an agency administrator.")
-            self.fields["work_unit"].queryset = WorkUnit.objects.filter(is_active=True)
+            agency_field = cast(forms.ModelChoiceField, self.fields["agency"])  # type: ignore[type-arg]
+            agency_field.queryset = Agency.objects.filter(is_active=True)
+            agency_field.help_text = _("Required for an agency administrator.")
+            unit_field.queryset = WorkUnit.objects.filter(is_active=True)
         else:
             del self.fields["agency"]
-            self.fields["work_unit"].queryset = WorkUnit.objects.filter(
-                agency_id=actor.agency_id, is_active=True
+            unit_field.queryset = WorkUnit.objects.filter(
+                agency_id=actor.agency_id or 0, is_active=True
             )
         if editing is not None:
             del self.fields["username"]
             del self.fields["roles"]
             self.fields.pop("agency", None)
-            self.fields["work_unit"].queryset = WorkUnit.objects.filter(
-                agency_id=editing.agency_id, is_active=True
+            unit_field.queryset = WorkUnit.objects.filter(
+                agency_id=editing.agency_id or 0, is_active=True
             )
 
     def clean_nip(self) -> str:
@@ -108,7 +111,9 @@ class RolesForm(forms.Form):
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = grantable_roles(actor)
-        self.fields["roles"].choices = [(r.value, r.label) for r in Role if r in allowed]
+        cast(forms.MultipleChoiceField, self.fields["roles"]).choices = [
+            (r.value, r.label) for r in Role if r in allowed
+        ]
 
 
 class ReasonForm(forms.Form):

@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
+from lpse.accounts.access import is_two_factor_verified
 from lpse.accounts.roles import is_official
 
 #: Rewrite the last-activity time at most this often (seconds) to spare session writes.
@@ -84,7 +85,7 @@ class TwoFactorRequiredMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not is_two_factor_verified(user)
             and is_official(user)  # type: ignore[arg-type]
             and not self._exempt(request)
         ):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -107,7 +108,7 @@ class User(AbstractUser):
     )
     disabled_reason = models.CharField(_("reason for disabling"), max_length=300, blank=True)
 
-    objects = LpseUserManager()
+    objects: ClassVar[LpseUserManager] = LpseUserManager()  # type: ignore[assignment]
 
     REQUIRED_FIELDS = ["email", "full_name"]
 

@@ -149,6 +149,9 @@ class Perm(enum.StrEnum):
     MANAGE_BACKUPS = "backups.manage", frozenset({Role.SYSADMIN})
 
 
+PERMS_BY_NAME: dict[str, Perm] = {perm.value: perm for perm in Perm}
+
+
 def roles_of(user: User) -> frozenset[Role]:
     if not user.is_authenticated or not user.is_active:
         return frozenset()

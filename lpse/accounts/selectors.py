@@ -54,9 +54,10 @@ def users_manageable_by(actor: User) -> QuerySet[User]:
 def agencies_visible_to(user: User) -> QuerySet[Agency]:
     if not user.is_authenticated:
         return Agency.objects.none()
-    if has_perm(user, Perm.MANAGE_AGENCIES) or has_perm(user, Perm.VIEW_USERS):
-        if roles_of(user) - {Role.AGENCY_ADMIN}:
-            return Agency.objects.all()
+    if (has_perm(user, Perm.MANAGE_AGENCIES) or has_perm(user, Perm.VIEW_USERS)) and (
+        roles_of(user) - {Role.AGENCY_ADMIN}
+    ):
+        return Agency.objects.all()
     if roles_of(user) & AGENCY_ROLES and user.agency_id:
         return Agency.objects.filter(pk=user.agency_id)
     return Agency.objects.none()

@@ -24,7 +24,12 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lpse.accounts import services
-from lpse.accounts.access import PermRequiredMixin, perm_required
+from lpse.accounts.access import (
+    PermRequiredMixin,
+    is_two_factor_verified,
+    perm_required,
+    request_user,
+)
 from lpse.accounts.forms import (
     AgencyForm,
     ApiTokenForm,
@@ -121,7 +126,7 @@ def password_set(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
 
 @login_required
 def password_change(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = PasswordChangeForm(request_user(request), request.POST or None)
     if request.method == "POST" and form.is_valid():
         from django.contrib.auth import update_session_auth_hash
 
@@ -146,7 +151,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     device_id = request.session.get("2fa_setup_device")
     device = TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first()
-    if device is None or request.method == "GET" and request.GET.get("restart"):
+    if device is None or (request.method == "GET" and request.GET.get("restart")):
         device = services.totp_device_begin(user=user)
         request.session["2fa_setup_device"] = device.pk
     form = TwoFactorTokenForm(request.POST or None)
@@ -188,7 +193,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def backup_codes_regenerate(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_verified():  # type: ignore[union-attr]
+    if not is_two_factor_verified(request.user):
         raise Http404
     codes = services.backup_codes_regenerate(user=request.user)  # type: ignore[arg-type]
     return render(request, "accounts/backup_codes.html", {

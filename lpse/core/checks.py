@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.apps import AppConfig
@@ -10,8 +11,13 @@ from django.core.checks import CheckMessage, Info, Tags, register
 
 
 @register(Tags.security, deploy=True)
-def mail_configured(app_configs: list[AppConfig] | None, **kwargs: Any) -> list[CheckMessage]:
-    if settings.EMAIL_BACKEND == "lpse.core.mail.OutboxEmailBackend":
+def mail_configured(
+    *, app_configs: Sequence[AppConfig] | None = None, databases: Sequence[str] | None = None,
+    **kwargs: Any,
+) -> list[CheckMessage]:
+    from lpse.core.mail import outbox_enabled
+
+    if outbox_enabled():
         return [Info(
             "E-mail is kept in the file outbox (var/outbox) instead of being sent.",
             hint="Set EMAIL_URL to your SMTP relay so vendors and officials receive mail.",
@@ -21,7 +27,10 @@ def mail_configured(app_configs: list[AppConfig] | None, **kwargs: Any) -> list[
 
 
 @register(Tags.security, deploy=True)
-def site_url_https(app_configs: list[AppConfig] | None, **kwargs: Any) -> list[CheckMessage]:
+def site_url_https(
+    *, app_configs: Sequence[AppConfig] | None = None, databases: Sequence[str] | None = None,
+    **kwargs: Any,
+) -> list[CheckMessage]:
     if not settings.DEBUG and not settings.SITE_URL.startswith("https://"):
         return [Info(
             "SITE_URL does not start with https://; links in e-mails and PDFs will use it.",

@@ -23,5 +23,4 @@ def site(request: HttpRequest) -> dict[str, Any]:
         },
         "menu": registry.menu_for(user) if user is not None else [],  # type: ignore[arg-type]
         "site_banners": registry.banners_for(request),
-        "debug_outbox": settings.EMAIL_BACKEND == "lpse.core.mail.OutboxEmailBackend",
     }

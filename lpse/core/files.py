@@ -8,6 +8,7 @@ file name. Every feature that stores files registers who may read them
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import stat
@@ -137,10 +138,8 @@ def store_file(
     size cap is exceeded; nothing stays in storage then.
     """
     if hasattr(source, "seek"):
-        try:
+        with contextlib.suppress(OSError, io.UnsupportedOperation):
             source.seek(0)
-        except (OSError, io.UnsupportedOperation):
-            pass
     head = _read_head(source)
     if not head:
         raise FileRejected(_("The file is empty."), code="empty")

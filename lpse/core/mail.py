@@ -22,12 +22,31 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+OUTBOX_BACKEND = "lpse.core.mail.OutboxEmailBackend"
+
+
+def _default_mailer() -> dict[str, Any]:
+    mailers: dict[str, dict[str, Any]] = getattr(settings, "MAILERS", {})
+    return mailers.get("default", {})
+
+
+def outbox_enabled() -> bool:
+    return bool(_default_mailer().get("BACKEND") == OUTBOX_BACKEND)
+
+
+def outbox_directory() -> Path:
+    return Path(_default_mailer().get("OPTIONS", {}).get("directory", "var/outbox"))
+
 
 class OutboxEmailBackend(BaseEmailBackend):
-    """Write each message as one RFC 5322 file under settings.EMAIL_OUTBOX_DIR."""
+    """Write each message as one RFC 5322 file in the configured directory."""
+
+    def __init__(self, directory: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.directory = Path(directory or "var/outbox")
 
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
-        directory = Path(settings.EMAIL_OUTBOX_DIR)
+        directory = self.directory
         directory.mkdir(parents=True, exist_ok=True)
         sent = 0
         for message in email_messages:
@@ -69,7 +88,7 @@ def send_mail_on_commit(
     if not recipients:
         return
     subject, body = render_mail(template, context, language)
-    payload = {
+    payload: dict[str, Any] = {
         "subject": subject,
         "body": body,
         "to": recipients,
@@ -101,7 +120,7 @@ def deliver(
 
 def read_outbox(limit: int = 200) -> list[dict[str, Any]]:
     """Messages in the development outbox, newest first."""
-    directory = Path(settings.EMAIL_OUTBOX_DIR)
+    directory = outbox_directory()
     if not directory.is_dir():
         return []
     messages = []

@@ -1,7 +1,7 @@
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from lpse.accounts.roles import Perm
+from lpse.core.mail import outbox_enabled
 from lpse.core.registry import MenuGroup, MenuItem, register_menu
 
 register_menu(
@@ -11,6 +11,6 @@ register_menu(
                  icon="calendar3", weight=50),
         MenuItem(_("E-mail outbox"), "core:outbox", perm=Perm.VIEW_OUTBOX, icon="envelope",
                  weight=90,
-                 condition=lambda: settings.EMAIL_BACKEND == "lpse.core.mail.OutboxEmailBackend"),
+                 condition=outbox_enabled),
     ],
 )

@@ -76,7 +76,7 @@ def document_verify(request: HttpRequest, document_id: uuid.UUID) -> HttpRespons
 
 @perm_required(Perm.VIEW_OUTBOX)
 def outbox(request: HttpRequest) -> HttpResponse:
-    if settings.EMAIL_BACKEND != "lpse.core.mail.OutboxEmailBackend":
+    if not mail.outbox_enabled():
         raise Http404
     return render(request, "core/outbox.html", {"messages_sent": mail.read_outbox()})
 

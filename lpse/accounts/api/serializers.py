@@ -22,7 +22,9 @@ class AgencySerializer(serializers.ModelSerializer[Agency]):
 
 class UserSerializer(serializers.ModelSerializer[User]):
     roles = serializers.SerializerMethodField()
-    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    agency: serializers.SlugRelatedField[Agency] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = User

@@ -7,7 +7,7 @@ from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lpse.accounts.access import api_perm
+from lpse.accounts.access import api_perm, request_user
 from lpse.accounts.api.serializers import AgencySerializer, MeSerializer, UserSerializer
 from lpse.accounts.models import Agency, User
 from lpse.accounts.roles import Perm
@@ -17,7 +17,7 @@ from lpse.accounts.selectors import agencies_visible_to, users_visible_to
 @extend_schema(responses=MeSerializer, summary="The authenticated user")
 @api_view(["GET"])
 def me(request: Request) -> Response:
-    user = users_visible_to(request.user).filter(pk=request.user.pk).first() or request.user  # type: ignore[arg-type]
+    user = request_user(request)  # type: ignore[arg-type]
     return Response(MeSerializer(user, context={"request": request}).data)
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 
-from lpse.accounts.roles import Perm, Role, has_perm
+from lpse.accounts.roles import PERMS_BY_NAME, Role, has_perm
 from lpse.core.calendar import WIB
 
 register = template.Library()
@@ -71,10 +71,8 @@ def rupiah(value: Decimal | int | None) -> str:
 @register.filter
 def can(user: Any, perm_name: str) -> bool:
     """{% if user|can:"vendors.verify" %}"""
-    try:
-        return has_perm(user, Perm(perm_name))
-    except ValueError:
-        return False
+    perm = PERMS_BY_NAME.get(perm_name)
+    return perm is not None and has_perm(user, perm)
 
 
 @register.filter
