@@ -53,6 +53,21 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # Project apps first: their translations and templates take precedence over those of
+    # Django and third-party apps (e.g. "Password" is "Kata sandi" here, not "Sandi").
+    # One app per capability (docs/architecture.md).
+    "lpse.core",
+    "lpse.accounts",
+    "lpse.audit",
+    "lpse.catalog",
+    "lpse.vendors",
+    "lpse.tenders",
+    "lpse.bids",
+    "lpse.helpdesk",
+    "lpse.training",
+    "lpse.operations",
+    "lpse.backups",
+    "lpse.opendata",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -71,19 +86,6 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    # Project apps: one per capability (docs/architecture.md).
-    "lpse.core",
-    "lpse.accounts",
-    "lpse.audit",
-    "lpse.catalog",
-    "lpse.vendors",
-    "lpse.tenders",
-    "lpse.bids",
-    "lpse.helpdesk",
-    "lpse.training",
-    "lpse.operations",
-    "lpse.backups",
-    "lpse.opendata",
 ]
 
 MIDDLEWARE = [
@@ -91,11 +93,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lpse.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "lpse.core.middleware.LanguageMiddleware",
     "lpse.accounts.middleware.SessionPolicyMiddleware",
     "lpse.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +20,10 @@ class LoginForm(AuthenticationForm):
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username",
                                       "autocapitalize": "none"}),
     )
+    password = forms.CharField(
+        label=_("Password"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
     error_messages = {
         "invalid_login": _(
             "The user ID/e-mail or password is not correct. After 5 failed attempts, "
@@ -35,6 +39,24 @@ class LoginForm(AuthenticationForm):
         if self.request is not None and ip_is_capped(client_ip(self.request)):
             raise ValidationError(self.error_messages["ip_capped"], code="ip_capped")
         return super().clean()
+
+
+def _relabel_new_password(form: forms.Form) -> None:
+    form.fields["new_password1"].label = _("New password")
+    form.fields["new_password2"].label = _("Repeat the new password")
+
+
+class LpseSetPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _relabel_new_password(self)
+
+
+class LpsePasswordChangeForm(PasswordChangeForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("Current password")
+        _relabel_new_password(self)
 
 
 class PasswordResetRequestForm(forms.Form):

@@ -8,7 +8,6 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
@@ -34,6 +33,8 @@ from lpse.accounts.forms import (
     AgencyForm,
     ApiTokenForm,
     LoginForm,
+    LpsePasswordChangeForm,
+    LpseSetPasswordForm,
     OfficialForm,
     PasswordResetRequestForm,
     ProfileForm,
@@ -115,7 +116,7 @@ def password_set(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
         user, token
     ):
         return render(request, "accounts/password_link_invalid.html", status=400)
-    form = SetPasswordForm(user, request.POST or None)
+    form = LpseSetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.password_set(user=user, password=form.cleaned_data["new_password1"],
                               via="link")
@@ -126,7 +127,7 @@ def password_set(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
 
 @login_required
 def password_change(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(request_user(request), request.POST or None)
+    form = LpsePasswordChangeForm(request_user(request), request.POST or None)
     if request.method == "POST" and form.is_valid():
         from django.contrib.auth import update_session_auth_hash
 

@@ -2,9 +2,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from lpse.core import request_context
 
@@ -46,3 +50,33 @@ class AuthorizationAuditMiddleware:
                     object_repr=request.path,
                     data={"method": request.method, "reason": str(exception)[:200]},
                 )
+
+
+class LanguageMiddleware:
+    """Bahasa Indonesia unless the user chose English.
+
+    The choice is the language cookie (set by the language switch) or, for a logged-in
+    user, their saved preference. The browser's Accept-Language is deliberately ignored:
+    the portal of an Indonesian government unit speaks Indonesian first.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.supported = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in self.supported:
+            user = getattr(request, "user", None)
+            language = (
+                getattr(user, "preferred_language", None)
+                if user is not None and user.is_authenticated else None
+            )
+        if language not in self.supported:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django_otp.oath import totp
+from playwright.sync_api import expect
 
 from lpse.accounts.models import User
 from lpse.accounts.services import bootstrap_admin_create
@@ -72,9 +73,9 @@ def test_admin_enrols_two_factor_creates_agency_admin_who_creates_ppk(new_page, 
     link = smtp.last_link("hendra@dputr.test", "/accounts/password/set/")
     agency_page = new_page()
     agency_page.goto(link)
-    agency_page.get_by_label("Kata sandi baru", exact=True).fill("Dputr-Admin-2026!")
-    agency_page.get_by_label("Konfirmasi kata sandi baru").fill("Dputr-Admin-2026!")
-    agency_page.get_by_role("button", name=re.compile("Tetapkan|Simpan")).click()
+    agency_page.get_by_label(re.compile(r"^Kata sandi baru")).fill("Sumedang-Kuat-8842!")
+    agency_page.get_by_label("Ulangi kata sandi baru").fill("Sumedang-Kuat-8842!")
+    agency_page.get_by_role("button", name=re.compile("Atur kata sandi|Simpan")).click()
     agency_page.wait_for_url(re.compile(r"/accounts/login/"))
 
     # The link cannot be used twice.
@@ -82,7 +83,7 @@ def test_admin_enrols_two_factor_creates_agency_admin_who_creates_ppk(new_page, 
     reuse.goto(link)
     assert reuse.get_by_role("heading", name=re.compile("tidak berlaku", re.I)).is_visible()
 
-    _login(agency_page, "admin.dputr", "Dputr-Admin-2026!")
+    _login(agency_page, "admin.dputr", "Sumedang-Kuat-8842!")
     _enrol_two_factor(agency_page)
     agency_page.goto("/accounts/users/new/")
     # An agency admin may only grant agency roles, for its own agency.
@@ -110,8 +111,7 @@ def test_wrong_codes_and_english_interface(new_page) -> None:
     page.goto("/")
     # Switch the interface to English with the language selector.
     page.get_by_label("Bahasa").select_option("en")
-    page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "en"
+    expect(page.locator("html")).to_have_attribute("lang", "en")
     page.goto("/accounts/login/")
     page.get_by_label("User ID or e-mail").fill("admin")
     page.get_by_label("Password").fill(PASSWORD)

@@ -101,19 +101,46 @@ def live_site(live_server: Any, settings: Any) -> Any:
     return live_server
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Any:
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def new_page(_browser: Any, live_site: Any) -> Iterator[Callable[..., Any]]:
-    """`new_page(locale="id")`: a fresh browser context (own cookies) and page."""
+def new_page(_browser: Any, live_site: Any,
+             request: pytest.FixtureRequest) -> Iterator[Callable[..., Any]]:
+    """`new_page(locale="id")`: a fresh browser context (own cookies) and page.
+
+    When the test fails, each page's screenshot and HTML are kept under
+    var/test-artifacts/<test name>/ for diagnosis.
+    """
     contexts: list[Any] = []
+    pages: list[Any] = []
 
     def make(locale: str = "id-ID") -> Any:
         context = _browser.new_context(locale=locale, base_url=live_site.url,
                                        timezone_id="Asia/Jakarta")
         context.set_default_timeout(15_000)
         contexts.append(context)
-        return context.new_page()
+        new = context.new_page()
+        pages.append(new)
+        return new
 
     yield make
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        from django.conf import settings
+
+        folder = settings.VAR_DIR / "test-artifacts" / request.node.name
+        folder.mkdir(parents=True, exist_ok=True)
+        for index, each in enumerate(pages):
+            try:
+                each.screenshot(path=str(folder / f"page{index}.png"), full_page=True)
+                (folder / f"page{index}.html").write_text(each.content())
+            except Exception:  # noqa: BLE001 - diagnostics must not mask the failure
+                continue
     for context in contexts:
         context.close()
 
