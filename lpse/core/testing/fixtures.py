@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -136,11 +137,10 @@ def new_page(_browser: Any, live_site: Any,
         folder = settings.VAR_DIR / "test-artifacts" / request.node.name
         folder.mkdir(parents=True, exist_ok=True)
         for index, each in enumerate(pages):
-            try:
+            # Diagnostics must never mask the test's own failure.
+            with contextlib.suppress(Exception):
                 each.screenshot(path=str(folder / f"page{index}.png"), full_page=True)
                 (folder / f"page{index}.html").write_text(each.content())
-            except Exception:  # noqa: BLE001 - diagnostics must not mask the failure
-                continue
     for context in contexts:
         context.close()
 
