@@ -403,6 +403,18 @@ LETTER_NUMBER_FORMAT = env.str(
     "LETTER_NUMBER_FORMAT", default="{code}/{seq:04d}/{unit}/{month_roman}/{year}"
 )
 
+# --- Tenders (lpse.tenders; see docs/apps/tenders.md) ---------------------------------------
+# Schedule changes requested by a committee apply at once instead of waiting for an
+# application administrator (regulation Lampiran III 3.6 steps 2–3 skipped).
+TENDER_SCHEDULE_CHANGE_DIRECT = env.bool("TENDER_SCHEDULE_CHANGE_DIRECT", default=False)
+# Working days bidders must still have after an addendum published during the upload stage.
+TENDER_ADDENDUM_MIN_UPLOAD_DAYS = env.int("TENDER_ADDENDUM_MIN_UPLOAD_DAYS", default=3)
+# Calendar days the committee has to answer objections after the objection period ends.
+TENDER_OBJECTION_ANSWER_DAYS = env.int("TENDER_OBJECTION_ANSWER_DAYS", default=3)
+# Minimum stage durations per selection method, overriding the legal defaults, as JSON:
+# {"tender": {"upload": [5, "working_days"], "objection": [5, "calendar_days"], ...}}
+TENDER_STAGE_RULES = env.json("TENDER_STAGE_RULES", default={})
+
 # --- Logging --------------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
