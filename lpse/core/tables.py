@@ -48,7 +48,8 @@ class FilteredTableView(SingleTableMixin, FilterView):  # type: ignore[misc]
 
     def get_template_names(self) -> list[str]:
         request: HttpRequest = self.request
-        if getattr(request, "htmx", False) and not getattr(request.htmx, "boosted", False):
+        htmx = getattr(request, "htmx", None)
+        if htmx and not htmx.boosted:
             return [self.partial_template_name]
         names: list[str] = super().get_template_names()
         return names
