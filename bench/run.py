@@ -27,7 +27,8 @@ def main() -> int:
         if wanted and path.stem not in wanted:
             continue
         spec = importlib.util.spec_from_file_location(path.stem, path)
-        assert spec and spec.loader
+        assert spec is not None
+        assert spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         if not hasattr(module, "main"):
