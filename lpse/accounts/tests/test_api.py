@@ -57,3 +57,13 @@ def test_openapi_schema_describes_the_api(client) -> None:
     docs = client.get("/api/v1/docs/")
     assert docs.status_code == 200
     assert b"cdn" not in docs.content.lower()  # served locally (intranet deployments)
+
+
+def test_api_authorization_failures_are_audited(client_for) -> None:
+    from lpse.audit.models import AuditEvent
+
+    vendor = make_user(Role.VENDOR)
+    assert client_for(vendor).get("/api/v1/audit/events/").status_code == 403
+    event = AuditEvent.objects.filter(action="auth.denied").latest("seq")
+    assert event.actor_id == vendor.pk
+    assert event.object_repr == "/api/v1/audit/events/"
