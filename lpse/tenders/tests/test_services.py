@@ -233,18 +233,25 @@ def test_questions_only_during_clarification_and_answers_reach_everyone(
 # --- Schedule changes (Lampiran III 3.5–3.6) ---------------------------------------------
 
 
-def _extend_upload(tender, hours=24):
-    upload = window(tender, StageCode.UPLOAD)
+def _extend_upload(tender):
+    """Move the upload deadline and everything after it one or more weeks later."""
+    from django.utils import timezone
+
+    from lpse.tenders.schedule import change_issues
+
     schedule = tender.schedule()
-    new_end = upload.ends_at + timedelta(days=1)
-    changes = {StageCode.UPLOAD: StageWindow(upload.starts_at, new_end)}
-    for stage in (StageCode.DOWNLOAD,):
-        changes[stage] = StageWindow(schedule[stage].starts_at, new_end)
-    shift = new_end - upload.ends_at
-    for stage in tender.plan.stages[tender.plan.stages.index(StageCode.OPENING):]:
-        old = schedule[stage]
-        changes[stage] = StageWindow(old.starts_at + shift, old.ends_at + shift)
-    return changes
+    for weeks in (1, 2, 3, 4):
+        shift = timedelta(weeks=weeks)
+        upload = schedule[StageCode.UPLOAD]
+        changes = {StageCode.UPLOAD: StageWindow(upload.starts_at, upload.ends_at + shift),
+                   StageCode.DOWNLOAD: StageWindow(schedule[StageCode.DOWNLOAD].starts_at,
+                                                   upload.ends_at + shift)}
+        for stage in tender.plan.stages[tender.plan.stages.index(StageCode.OPENING):]:
+            old = schedule[stage]
+            changes[stage] = StageWindow(old.starts_at + shift, old.ends_at + shift)
+        if not change_issues(schedule, changes, tender.plan, now=timezone.now()):
+            return changes
+    raise AssertionError("no valid extension found")
 
 
 def test_schedule_change_request_receive_apply_with_timings_and_mail(
@@ -254,6 +261,7 @@ def test_schedule_change_request_receive_apply_with_timings_and_mail(
     appadmin = make_user(Role.APPADMIN)
     member = committee_member(tender)
     changes = _extend_upload(tender)
+    clock.shift(timedelta(hours=2))  # 10:00 WIB: within service hours
     with pytest.raises(ValidationError, match="reason"):
         services.schedule_change_request(actor=member, tender=tender, windows=changes,
                                          reason="  ")
@@ -328,7 +336,8 @@ def test_apply_rechecks_the_clock(clock):
 
 
 def test_addendum_during_upload_requires_minimum_remaining_time(
-        clock, smtp, django_capture_on_commit_callbacks):
+        clock, smtp, django_capture_on_commit_callbacks, settings):
+    settings.TENDER_ADDENDUM_MIN_UPLOAD_DAYS = 2
     tender = make_tender()
     early, late = join(tender), join(tender)
     member = committee_member(tender)
@@ -369,12 +378,12 @@ def _opened(clock, bids):
     return tender, participants, member
 
 
-def _pass_all(member, tender, **overrides):
+def _pass_all(member, tender, overrides=None):
     for evaluation in tender.evaluations.all():
         values = {"administrative_passed": True, "technical_passed": True,
                   "price_passed": True, "qualification_passed": True,
                   "corrected_price": evaluation.offer_amount}
-        values.update(overrides.get(evaluation.participant_id, {}))
+        values.update((overrides or {}).get(evaluation.participant_id, {}))
         services.evaluation_record(actor=member, evaluation=evaluation, **values)
 
 
@@ -390,8 +399,8 @@ def test_lowest_price_ranking_winner_reserves_bahp_announcement(clock, smtp,
                                                                 django_capture_on_commit_callbacks):
     tender, (a, b, c, d), member = _opened(
         clock, ["900000000", "850000000", "870000000", "990000000"])
-    _pass_all(member, tender, **{a.pk: {"corrected_price": Decimal("880000000")},
-                                 c.pk: {"technical_passed": False}})
+    _pass_all(member, tender, {a.pk: {"corrected_price": Decimal("880000000")},
+                               c.pk: {"technical_passed": False}})
     ranks = {e.participant_id: e.rank for e in Evaluation.objects.filter(tender=tender)}
     # d is above the HPS (950,000,000): it fails on price.
     assert ranks == {b.pk: 1, a.pk: 2, c.pk: None, d.pk: None}
@@ -498,8 +507,8 @@ def test_quality_and_cost_ranking(clock):
     services.offer_record(actor=member, tender=tender, participant=b, amount=Decimal(600))
     services.evaluation_start(actor=member, tender=tender)
     tender.refresh_from_db()
-    _pass_all(member, tender, **{a.pk: {"technical_score": Decimal(90)},
-                                 b.pk: {"technical_score": Decimal(72)}})
+    _pass_all(member, tender, {a.pk: {"technical_score": Decimal(90)},
+                               b.pk: {"technical_score": Decimal(72)}})
     scores = {e.participant_id: (e.final_score, e.rank) for e in tender.evaluations.all()}
     # a: 90*0.8 + (600/900*100)*0.2 = 72 + 13.333 = 85.333; b: 72*0.8 + 100*0.2 = 77.6
     assert scores[a.pk] == (Decimal("85.333"), 1)
