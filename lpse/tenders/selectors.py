@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -265,8 +265,9 @@ def participations_of(user: User) -> QuerySet[Participant]:
 
 
 def participants_of(tender: Tender) -> QuerySet[Participant]:
-    return tender.participants.select_related("vendor", "vendor__account",
-                                              "integrity_pact").order_by("joined_at", "pk")
+    return tender.participants.select_related(
+        "vendor", "vendor__account", "integrity_pact").annotate(
+        download_count=Count("downloads")).order_by("joined_at", "pk")
 
 
 def current_document(tender: Tender) -> TenderDocument | None:

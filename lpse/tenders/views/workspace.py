@@ -90,7 +90,7 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
         "documents": tender.documents.select_related("file", "uploaded_by").order_by("version"),
         "document_form": DocumentForm(),
         "participants": participants,
-        "downloads": {p.pk: p.downloads.count() for p in participants},
+        "has_clarification": tender.plan.uses(StageCode.CLARIFICATION),
         "questions": list(selectors.questions_of(tender)),
         "answer_form": AnswerForm(),
         "problems": services.publication_problems(tender) if tender.status ==
