@@ -1,0 +1,290 @@
+"""The cryptography of sealed bids, built only from maintained libraries.
+
+- Bid files: the age format (age-encryption.org/v1) through pyrage, the Python binding of the
+  Rust `age` crate: X25519 recipients, ChaCha20-Poly1305 STREAM in 64 KiB chunks with a
+  last-chunk flag, so truncation, reordering and any flipped byte are detected. An opened
+  bid can be decrypted with the standard `age` command given the rebuilt tender identity.
+- The tender key: an X25519 key pair (pyca/cryptography) written as an age recipient
+  (`age1…`) and identity (`AGE-SECRET-KEY-1…`) in Bech32, the encoding age uses.
+- Threshold sharing: SLIP-39 Shamir shares (Trezor's reference `shamir-mnemonic`), k of n,
+  32-byte secret; each share carries a checksum, so a damaged or foreign share is refused.
+- Member keys: X25519 key pairs whose private part is sealed with ChaCha20-Poly1305 under a
+  key derived from the member's passphrase with Argon2id (argon2-cffi).
+- Shares to members: HPKE (RFC 9180) base mode, DHKEM(X25519, HKDF-SHA256), HKDF-SHA256,
+  ChaCha20-Poly1305 (pyca/cryptography).
+
+Nothing here touches the database; `lpse.bids.services` decides what is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import IO
+
+import pyrage
+import shamir_mnemonic
+from argon2.low_level import Type, hash_secret_raw
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hpke
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
+AGE_HEADER = b"age-encryption.org/v1\n"
+
+
+class CryptoError(Exception):
+    """A key, share or ciphertext that does not open (wrong passphrase, tampering)."""
+
+
+# --- Bech32 (BIP-173), the text encoding of age keys ------------------------------------------
+# An encoding with a checksum, not a cryptographic primitive; checked against pyrage in tests.
+
+_CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+_GENERATOR = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
+
+
+def _polymod(values: Sequence[int]) -> int:
+    checksum = 1
+    for value in values:
+        top = checksum >> 25
+        checksum = (checksum & 0x1FFFFFF) << 5 ^ value
+        for i in range(5):
+            checksum ^= _GENERATOR[i] if ((top >> i) & 1) else 0
+    return checksum
+
+
+def _hrp_expand(hrp: str) -> list[int]:
+    return [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
+
+
+def _convert_bits(data: bytes | Sequence[int], from_bits: int, to_bits: int,
+                  pad: bool) -> list[int]:
+    acc, bits, out = 0, 0, []
+    maxv = (1 << to_bits) - 1
+    for value in data:
+        acc = (acc << from_bits) | value
+        bits += from_bits
+        while bits >= to_bits:
+            bits -= to_bits
+            out.append((acc >> bits) & maxv)
+    if pad and bits:
+        out.append((acc << (to_bits - bits)) & maxv)
+    elif not pad and (bits >= from_bits or ((acc << (to_bits - bits)) & maxv)):
+        raise CryptoError("invalid padding")
+    return out
+
+
+def bech32_encode(hrp: str, data: bytes) -> str:
+    words = _convert_bits(data, 8, 5, pad=True)
+    polymod = _polymod([*_hrp_expand(hrp), *words, 0, 0, 0, 0, 0, 0]) ^ 1
+    checksum = [(polymod >> 5 * (5 - i)) & 31 for i in range(6)]
+    return hrp + "1" + "".join(_CHARSET[w] for w in words + checksum)
+
+
+def bech32_decode(text: str, hrp: str) -> bytes:
+    lowered = text.strip().lower()
+    if lowered != text.strip() and text.strip().upper() != text.strip():
+        raise CryptoError("mixed case")
+    prefix, sep, rest = lowered.rpartition("1")
+    if not sep or prefix != hrp.lower() or len(rest) < 6:
+        raise CryptoError("wrong prefix")
+    try:
+        words = [_CHARSET.index(c) for c in rest]
+    except ValueError as exc:
+        raise CryptoError("invalid character") from exc
+    if _polymod([*_hrp_expand(prefix), *words]) != 1:
+        raise CryptoError("bad checksum")
+    return bytes(_convert_bits(words[:-6], 5, 8, pad=False))
+
+
+# --- Tender key pairs (age X25519) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TenderKeyPair:
+    """A freshly generated tender key: the private part exists only in this object."""
+
+    private: bytes
+    recipient: str
+
+    @classmethod
+    def generate(cls) -> TenderKeyPair:
+        key = X25519PrivateKey.generate()
+        return cls(private=key.private_bytes_raw(),
+                   recipient=recipient_from_public(key.public_key().public_bytes_raw()))
+
+
+def recipient_from_public(public: bytes) -> str:
+    return bech32_encode("age", public)
+
+
+def public_from_recipient(recipient: str) -> bytes:
+    return bech32_decode(recipient, "age")
+
+
+def identity_from_private(private: bytes) -> str:
+    """The age identity (`AGE-SECRET-KEY-1…`) of a raw X25519 private key."""
+    return bech32_encode("age-secret-key-", private).upper()
+
+
+def recipient_of_private(private: bytes) -> str:
+    key = X25519PrivateKey.from_private_bytes(private)
+    return recipient_from_public(key.public_key().public_bytes_raw())
+
+
+def fingerprint(recipient: str) -> str:
+    """SHA-256 of the raw public key, in groups of four hex digits (shown on the
+    announcement so bidders and the committee can compare it)."""
+    digest = hashlib.sha256(public_from_recipient(recipient)).hexdigest().upper()
+    return " ".join(digest[i:i + 4] for i in range(0, 32, 4))
+
+
+# --- Shamir k-of-n (SLIP-39) ------------------------------------------------------------------
+
+
+def default_threshold(members: int) -> int:
+    """A majority of the members, at least two (one for a single procurement officer)."""
+    if members <= 1:
+        return 1
+    return max(2, members // 2 + 1)
+
+
+def split_secret(secret: bytes, *, threshold: int, shares: int) -> list[bytes]:
+    if not 1 <= threshold <= shares <= 16:
+        raise ValueError("threshold must be between 1 and the number of shares (at most 16)")
+    if threshold == 1 and shares != 1:
+        raise ValueError("a threshold of one needs exactly one share")
+    groups = shamir_mnemonic.generate_mnemonics(
+        group_threshold=1, groups=[(threshold, shares)], master_secret=secret,
+        passphrase=b"", extendable=True, iteration_exponent=0)
+    return [mnemonic.encode() for mnemonic in groups[0]]
+
+
+def combine_shares(shares: Sequence[bytes]) -> bytes:
+    try:
+        return shamir_mnemonic.combine_mnemonics([s.decode() for s in shares])
+    except (shamir_mnemonic.MnemonicError, UnicodeDecodeError, ValueError) as exc:
+        raise CryptoError(str(exc)) from exc
+
+
+# --- Member keys: Argon2id-sealed X25519 private keys ---------------------------------------
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    time_cost: int
+    memory_kib: int
+    parallelism: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {"t": self.time_cost, "m": self.memory_kib, "p": self.parallelism}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, int]) -> KdfParams:
+        return cls(time_cost=int(data["t"]), memory_kib=int(data["m"]),
+                   parallelism=int(data["p"]))
+
+
+@dataclass(frozen=True)
+class SealedMemberKey:
+    public: bytes
+    sealed_private: bytes  # nonce (12) ‖ ChaCha20-Poly1305 ciphertext
+    salt: bytes
+    params: KdfParams
+
+
+def _passphrase_key(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
+    return hash_secret_raw(passphrase.encode(), salt, time_cost=params.time_cost,
+                           memory_cost=params.memory_kib, parallelism=params.parallelism,
+                           hash_len=32, type=Type.ID)
+
+
+def _member_aad(context: bytes) -> bytes:
+    return b"lpse-bids/member-key/v1|" + context
+
+
+def member_key_create(passphrase: str, *, params: KdfParams, context: bytes) -> SealedMemberKey:
+    """A new member key pair, its private part sealed under the passphrase. `context` (the
+    user's id) is bound as associated data so a sealed key cannot be moved to another user."""
+    private = X25519PrivateKey.generate()
+    return member_key_seal(private.private_bytes_raw(), passphrase, params=params,
+                           context=context)
+
+
+def member_key_seal(private: bytes, passphrase: str, *, params: KdfParams,
+                    context: bytes) -> SealedMemberKey:
+    salt = os.urandom(16)
+    nonce = os.urandom(12)
+    sealed = ChaCha20Poly1305(_passphrase_key(passphrase, salt, params)).encrypt(
+        nonce, private, _member_aad(context))
+    public = X25519PrivateKey.from_private_bytes(private).public_key().public_bytes_raw()
+    return SealedMemberKey(public=public, sealed_private=nonce + sealed, salt=salt,
+                           params=params)
+
+
+def member_key_open(key: SealedMemberKey, passphrase: str, *, context: bytes) -> bytes:
+    """The raw private key, or CryptoError when the passphrase is wrong."""
+    try:
+        private = ChaCha20Poly1305(_passphrase_key(passphrase, key.salt, key.params)).decrypt(
+            key.sealed_private[:12], key.sealed_private[12:], _member_aad(context))
+    except InvalidTag as exc:
+        raise CryptoError("wrong passphrase") from exc
+    return private
+
+
+# --- Shares sealed to members (HPKE, RFC 9180) ----------------------------------------------
+
+_HPKE = hpke.Suite(hpke.KEM.X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.CHACHA20_POLY1305)
+
+
+def share_seal(share: bytes, member_public: bytes, *, context: bytes) -> bytes:
+    return _HPKE.encrypt(share, X25519PublicKey.from_public_bytes(member_public),
+                         info=b"lpse-bids/share/v1|" + context)
+
+
+def share_open(sealed: bytes, member_private: bytes, *, context: bytes) -> bytes:
+    try:
+        return _HPKE.decrypt(sealed, X25519PrivateKey.from_private_bytes(member_private),
+                             info=b"lpse-bids/share/v1|" + context)
+    except (InvalidTag, ValueError) as exc:
+        raise CryptoError("the share does not open with this key") from exc
+
+
+# --- Symmetric sealing under a server-held key (vault, ceremony) ----------------------------
+
+
+def aead_seal(key: bytes, plaintext: bytes, *, aad: bytes) -> bytes:
+    nonce = os.urandom(12)
+    return nonce + ChaCha20Poly1305(key).encrypt(nonce, plaintext, aad)
+
+
+def aead_open(key: bytes, sealed: bytes, *, aad: bytes) -> bytes:
+    try:
+        return ChaCha20Poly1305(key).decrypt(sealed[:12], sealed[12:], aad)
+    except InvalidTag as exc:
+        raise CryptoError("sealed data does not open") from exc
+
+
+# --- age encryption of bid files --------------------------------------------------------------
+
+
+def age_encrypt_stream(reader: IO[bytes], writer: IO[bytes], recipient: str) -> None:
+    """Encrypt everything `reader` yields to `writer` in the age format (streaming: pyrage
+    reads and writes 64 KiB chunks; memory stays constant)."""
+    pyrage.encrypt_io(reader, writer, [pyrage.x25519.Recipient.from_str(recipient)])
+
+
+def age_encrypt(data: bytes, recipient: str) -> bytes:
+    return pyrage.encrypt(data, [pyrage.x25519.Recipient.from_str(recipient)])
+
+
+def age_decrypt(data: bytes, private: bytes) -> bytes:
+    """Decrypt one age file held in memory (a segment of at most BIDS_SEGMENT_BYTES)."""
+    try:
+        identity = pyrage.x25519.Identity.from_str(identity_from_private(private))
+        return pyrage.decrypt(data, [identity])
+    except (pyrage.DecryptError, pyrage.IdentityError, ValueError) as exc:
+        raise CryptoError(str(exc) or "the file does not decrypt") from exc
