@@ -192,10 +192,10 @@ def bid_submit(request: HttpRequest, bid_uuid: str) -> HttpResponseBase:
             messages.error(request, message)
         return redirect("bids:bid", code=bid.tender.code)
     url = reverse("bids:bid", args=[bid.tender.code])
+    messages.success(request, _("Your bid has been received and sealed. Keep the receipt."))
     if wants_json:
         return JsonResponse({"receipt": reverse("bids:receipt_json", args=[bid.uuid]),
                              "page": url, "audit_seq": receipt.audit_seq})
-    messages.success(request, _("Your bid has been received and sealed. Keep the receipt."))
     return redirect(url)
 
 
