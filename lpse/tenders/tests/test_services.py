@@ -40,6 +40,15 @@ from lpse.tenders.tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Service messages are asserted in English (the pages are tested in Indonesian)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 # --- Committees and packages --------------------------------------------------------------
 
 
