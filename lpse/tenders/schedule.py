@@ -7,6 +7,7 @@ the property tests. Every problem is reported as a `ScheduleIssue` with a stable
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -138,7 +139,7 @@ def schedule_issues(
                 % {"stage": _label(stage), **_hours()})
 
     ordered = [stage for stage in STAGE_ORDER if stage in plan.stages]
-    for earlier, later in zip(ordered, ordered[1:], strict=False):
+    for earlier, later in itertools.pairwise(ordered):
         if not ({earlier, later} & checked):
             continue
         if windows[later].starts_at < windows[earlier].starts_at:

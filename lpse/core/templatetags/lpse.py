@@ -6,8 +6,7 @@ from typing import Any
 
 from django import template
 from django.forms import BoundField, CheckboxInput, CheckboxSelectMultiple, RadioSelect, Select
-from django.utils import timezone
-from django.utils import numberformat
+from django.utils import numberformat, timezone
 from django.utils.safestring import SafeString
 
 from lpse.accounts.roles import PERMS_BY_NAME, Role, has_perm

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from datetime import datetime
 
 from django.conf import settings
@@ -13,8 +15,8 @@ from lpse.tenders.stages import StageCode, StagePlan, plan_for
 
 __all__ = ["DocumentDownload", "ScheduleStage", "Tender", "TenderDocument"]
 
-MONEY = {"max_digits": 18, "decimal_places": 2}
-PERCENT = {"max_digits": 5, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 18, "decimal_places": 2}
+PERCENT: dict[str, Any] = {"max_digits": 5, "decimal_places": 2}
 
 
 class Tender(TimeStampedModel):

@@ -33,11 +33,14 @@ def test_list_filters_and_pages(clock, client, django_assert_max_num_queries):
         make_tender(package=package)
     with django_assert_max_num_queries(5):
         page = client.get("/api/v1/tenders/", {"page_size": 2}).json()
-    assert len(page["results"]) == 2 and page["next"] and page["previous"] is None
+    assert len(page["results"]) == 2
+    assert page["next"]
+    assert page["previous"] is None
     second = client.get(page["next"]).json()
     third = client.get(second["next"]).json()
     codes = [r["code"] for p in (page, second, third) for r in p["results"]]
-    assert len(codes) == 5 == len(set(codes)) and third["next"] is None
+    assert len(codes) == 5 == len(set(codes))
+    assert third["next"] is None
     back = client.get(third["previous"]).json()
     assert [r["code"] for r in back["results"]] == [r["code"] for r in second["results"]]
     found = client.get("/api/v1/tenders/", {"q": "puskesmas"}).json()["results"]
@@ -56,7 +59,8 @@ def test_detail_schedule_history_and_results(clock, client):
     a, b = join(tender), join(tender)
     member = committee_member(tender)
     detail = client.get(f"/api/v1/tenders/{tender.code}/").json()
-    assert detail["owner_estimate"] == "950000000.00" and len(detail["stages"]) == 12
+    assert detail["owner_estimate"] == "950000000.00"
+    assert len(detail["stages"]) == 12
     assert detail["documents"][0]["sha256"]
     contract = tender.stage_window(StageCode.CONTRACT_SIGNING)
     request = services.schedule_change_request(

@@ -52,7 +52,8 @@ def test_public_list_pages_with_keyset_cursors_and_constant_queries(
     with django_assert_max_num_queries(6):
         second = client.get(url, {"after": after})
     rest = re.findall(r'/tenders/(\d{10})/"', second.content.decode())
-    assert len(rest) == 5 and not set(rest) & set(codes)
+    assert len(rest) == 5
+    assert not set(rest) & set(codes)
     before = re.search(r'before=([\w-]+)', second.content.decode()).group(1)
     back = client.get(url, {"before": before})
     assert re.findall(r'/tenders/(\d{10})/"', back.content.decode()) == codes
@@ -61,7 +62,8 @@ def test_public_list_pages_with_keyset_cursors_and_constant_queries(
 def test_public_list_search_filters_and_sorting(client, many_tenders, clock):
     url = reverse("tenders:public_list")
     body = client.get(url, {"q": "jembatan cipeles"}).content.decode()
-    assert "Pembangunan Jembatan Cipeles" in body and "Ruas 3" not in body
+    assert "Pembangunan Jembatan Cipeles" in body
+    assert "Ruas 3" not in body
     body = client.get(url, {"value_min": "350000000", "value_max": "400000000",
                             "sort": "value_asc"}).content.decode()
     names = re.findall(r"Rehabilitasi Jalan Ruas (\d+)", body)
@@ -86,7 +88,8 @@ def test_announcement_join_and_logged_download(clock, client, client_for):
     tender = make_tender()
     url = reverse("tenders:public_detail", args=[tender.code])
     body = client.get(url).content.decode()
-    assert "Rp 950.000.000" in body and "documents/1/" not in body
+    assert "Rp 950.000.000" in body
+    assert "documents/1/" not in body
     vendor = make_vendor()
     vendor_client = client_for(vendor.account)
     assert "Ikut" in vendor_client.get(url).content.decode()
@@ -94,12 +97,14 @@ def test_announcement_join_and_logged_download(clock, client, client_for):
     page = vendor_client.get(join_url).content.decode()
     assert "PAKTA INTEGRITAS" in page
     refused = vendor_client.post(join_url, {})
-    assert refused.status_code == 200 and "pakta integritas" in refused.content.decode().lower()
+    assert refused.status_code == 200
+    assert "pakta integritas" in refused.content.decode().lower()
     assert vendor_client.post(join_url, {"accept_pact": "on"}).status_code == 302
     download = reverse("tenders:document_download", args=[tender.code, 1])
     assert client_for(make_vendor().account).get(download).status_code == 404
     response = vendor_client.get(download)
-    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(
         b"%PDF")
     assert DocumentDownload.objects.filter(user=vendor.account, participant__isnull=False
                                            ).count() == 1
@@ -111,7 +116,8 @@ def test_workspace_and_package_lists_have_constant_queries(
     client = client_for(member)
     with django_assert_max_num_queries(14):
         response = client.get(reverse("tenders:workspace_list"))
-    assert response.status_code == 200 and response.content.decode().count("/workspace/") >= 25
+    assert response.status_code == 200
+    assert response.content.decode().count("/workspace/") >= 25
     ppk_client = client_for(many_tenders[0].package.ppk)
     with django_assert_max_num_queries(12):
         response = ppk_client.get(reverse("tenders:package_list"))
@@ -194,7 +200,8 @@ def test_workspace_walks_opening_to_announcement(clock, client_for):
     assert tender.winner_announced_at is not None
     body = client_for(None).get(reverse("tenders:public_detail", args=[tender.code])
                                 ).content.decode()
-    assert "Rp 800.000.000" in body and "Pemenang" in body
+    assert "Rp 800.000.000" in body
+    assert "Pemenang" in body
     assert client.get(reverse("tenders:workspace", args=[tender.pk])).status_code == 200
 
 

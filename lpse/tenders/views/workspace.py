@@ -215,7 +215,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_back(tender, "documents"))
 
 
-def _simple(service: Any, success: str, anchor: str = "") -> Any:
+def _simple(service: Any, success: Any, anchor: str = "") -> Any:
     @require_POST
     @login_required
     def view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -230,15 +230,18 @@ def _simple(service: Any, success: str, anchor: str = "") -> Any:
 publish = _simple(services.tender_publish, gettext_lazy("Tender published."))
 clarification_minutes = _simple(services.clarification_minutes_issue,
                                 gettext_lazy("Clarification minutes issued."), "questions")
-evaluation_start = _simple(services.evaluation_start, gettext_lazy("Evaluation started."), "evaluation")
+evaluation_start = _simple(services.evaluation_start, gettext_lazy("Evaluation started."),
+                           "evaluation")
 winner_set = _simple(services.tender_winner_set, gettext_lazy("Winner determined."), "evaluation")
-evaluation_minutes = _simple(services.evaluation_minutes_issue, gettext_lazy("BAHP issued."), "evaluation")
-winner_announce = _simple(services.tender_winner_announce, gettext_lazy("Winner announced."), "evaluation")
+evaluation_minutes = _simple(services.evaluation_minutes_issue, gettext_lazy("BAHP issued."),
+                             "evaluation")
+winner_announce = _simple(services.tender_winner_announce, gettext_lazy("Winner announced."),
+                          "evaluation")
 award_letter = _simple(services.award_letter_issue, gettext_lazy("SPPBJ issued."), "award")
 retender = _simple(services.tender_retender, gettext_lazy("Re-tender created."))
 
 
-def _reason_action(service: Any, success: str) -> Any:
+def _reason_action(service: Any, success: Any) -> Any:
     @require_POST
     @login_required
     def view(request: HttpRequest, pk: int) -> HttpResponse:
