@@ -62,7 +62,7 @@ def _security_day() -> dict[str, int]:
     return security.counts_since(timezone.now() - timedelta(days=1))
 
 
-def evaluate(key: str, cache: dict[str, Any] | None = None) -> Outcome:  # noqa: C901
+def evaluate(key: str, cache: dict[str, Any] | None = None) -> Outcome:
     cache = {} if cache is None else cache
     if key in ("site_up", "connection"):
         return _last_probe()
@@ -80,7 +80,7 @@ def evaluate(key: str, cache: dict[str, Any] | None = None) -> Outcome:  # noqa:
         since = timezone.now() - timedelta(days=1)
         counts = _security_day()
         logins = AuditEvent.objects.filter(action="auth.login", occurred_at__gte=since).count()
-        evidence = {"logins_last_day": logins, **counts}
+        evidence: dict[str, Any] = {"logins_last_day": logins, **counts}
         if counts[security.LOCKED_OUT]:
             return PROBLEM, evidence, _("%(n)s lockout(s) in the last day: review them.") % {
                 "n": counts[security.LOCKED_OUT]}

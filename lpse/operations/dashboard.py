@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
 
 from lpse.accounts.roles import Perm
 from lpse.core.registry import Panel, register_panel

@@ -90,7 +90,8 @@ def _existing(path: Path) -> Path:
 def storage_locations() -> list[tuple[str, Path]]:
     """Where the installation writes: stored files, the SQLite database, var/."""
     locations: list[tuple[str, Path]] = []
-    if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
+    storages: dict[str, Any] = settings.STORAGES
+    if str(storages["default"]["BACKEND"]).endswith("FileSystemStorage"):
         locations.append(("files", Path(settings.MEDIA_ROOT)))
     if connection.vendor == "sqlite":
         locations.append(("database", Path(str(connection.settings_dict["NAME"])).parent))
@@ -191,11 +192,10 @@ def stored_files_bytes() -> int:
 def _sample_before(metric: str, moment: datetime) -> float | None:
     from lpse.operations.models import MetricSample
 
-    sample = (
+    return (
         MetricSample.objects.filter(metric=metric, subject="", taken_at__lte=moment)
         .order_by("-taken_at").values_list("value", flat=True).first()
     )
-    return sample
 
 
 def growth(metric: str, current: float, now: datetime) -> dict[str, float | None]:
@@ -379,7 +379,8 @@ def health_mail() -> dict[str, Any]:
 
     if mail.outbox_enabled():
         return _result(True, "outbox")
-    options = settings.MAILERS.get("default", {}).get("OPTIONS", {})
+    mailers: dict[str, Any] = getattr(settings, "MAILERS", {})
+    options: dict[str, Any] = mailers.get("default", {}).get("OPTIONS", {})
     host, port = options.get("host", "localhost"), int(options.get("port", 25))
     timeout = thresholds()["MAIL_CHECK_TIMEOUT_SECONDS"]
     cache_key = f"ops:health:mail:{host}:{port}"

@@ -65,7 +65,8 @@ def render() -> str:
     watch = monitoring.database_watch()
     out.gauge("lpse_db_hanging_transactions", "Transactions idle or running too long.",
               len(watch.get("hanging", [])))
-    out.gauge("lpse_db_lock_waits", "Sessions waiting for a lock.", len(watch.get("lock_waits", [])))
+    out.gauge("lpse_db_lock_waits", "Sessions waiting for a lock.",
+              len(watch.get("lock_waits", [])))
     if watch.get("connections"):
         out.gauge("lpse_db_connections", "Client connections to the database.",
                   watch["connections"]["total"])

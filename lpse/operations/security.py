@@ -66,10 +66,11 @@ def counts_since(since: datetime) -> dict[str, int]:
 
 
 def top_addresses(since: datetime, limit: int = 10) -> list[dict[str, Any]]:
-    return list(
+    rows = (
         security_events().filter(occurred_at__gte=since, ip_address__isnull=False)
         .values("ip_address").annotate(n=Count("seq")).order_by("-n", "ip_address")[:limit]
     )
+    return [dict(row) for row in rows]
 
 
 # --- 404 bursts -------------------------------------------------------------------------------

@@ -126,7 +126,7 @@ def _key(moment: datetime) -> str:
 def metric_series(metrics: list[str], range_name: str, now: datetime | None = None,
                   how: str = "max") -> dict[str, Any]:
     """One value per period bucket for each metric (max or average of the samples)."""
-    trunc, span, fmt = RANGES[range_name]
+    trunc, _span, fmt = RANGES[range_name]
     now = now or timezone.now()
     buckets = _buckets(range_name, now)
     aggregate = Max("value") if how == "max" else Avg("value")

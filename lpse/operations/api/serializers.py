@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from lpse.audit.models import AuditEvent
@@ -14,7 +16,8 @@ class AlertSerializer(serializers.ModelSerializer[Alert]):
 
 
 class MaintenanceWindowSerializer(serializers.ModelSerializer[MaintenanceWindow]):
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True)
 
     class Meta:
         model = MaintenanceWindow
@@ -33,7 +36,8 @@ class SecurityEventSerializer(serializers.ModelSerializer[AuditEvent]):
 
 
 class ChecklistEntrySerializer(serializers.ModelSerializer[ChecklistEntry]):
-    checked_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    checked_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True)
 
     class Meta:
         model = ChecklistEntry
@@ -51,7 +55,8 @@ class ChecklistRunSerializer(serializers.ModelSerializer[ChecklistRun]):
 
 class CheckSerializer(serializers.Serializer[dict[str, object]]):
     key = serializers.CharField()
-    label = serializers.CharField()
+    # "label" is also an attribute of DRF fields: this serializer only documents the API.
+    label = serializers.CharField()  # type: ignore[assignment]
     text = serializers.CharField()
     value = serializers.FloatField(allow_null=True)
     unit = serializers.CharField()

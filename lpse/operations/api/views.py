@@ -92,7 +92,7 @@ class SopReportView(APIView):
     def get(self, request: Request) -> Response:
         form = ReportPeriodForm(request.query_params)
         if not form.is_valid():
-            raise ValidationError(form.errors)
+            raise ValidationError(form.errors.get_json_data())
         report = sop_report.build_report(form.cleaned_data["start"], form.cleaned_data["end"])
         rows: list[dict[str, Any]] = [
             {"procedure": row.procedure.code, "step": row.step.code,

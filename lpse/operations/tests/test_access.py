@@ -111,13 +111,15 @@ def test_dashboard_and_series(client_for, users_by_role, django_assert_max_num_q
     response = client.get("/operations/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "chart.umd.min.js" in html and 'id="charts"' in html
+    assert "chart.umd.min.js" in html
+    assert 'id="charts"' in html
     for range_name in ("days", "weeks", "months"):
         with django_assert_max_num_queries(15):
             data = client.get(f"/operations/series/?range={range_name}").json()
         assert set(data["charts"]) == {"capacity", "size", "users", "availability", "queue",
                                        "security"}
         users = data["charts"]["users"]["datasets"][0]["data"]
-        assert users[-1] is not None and users[-1] >= 1
+        assert users[-1] is not None
+        assert users[-1] >= 1
     # The auditor sees but cannot run the check.
     assert "capacity/run" not in html

@@ -39,8 +39,7 @@ def _regex_sample(regex: str) -> str:
     text = regex.lstrip("^").rstrip("$")
     text = re.sub(r"\(\?P<format>[^)]*\)", "json", text)
     text = re.sub(r"\(\?P<\w+>[^)]*\)", "1", text)
-    text = text.replace("\\.", ".").replace("/?", "/").replace("\\Z", "")
-    return text
+    return text.replace("\\.", ".").replace("/?", "/").replace("\\Z", "")
 
 
 def all_urls() -> list[tuple[str, str]]:

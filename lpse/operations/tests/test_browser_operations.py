@@ -30,7 +30,8 @@ def test_maintenance_mode_blocks_the_public_and_lets_administrators_through(new_
     admin.get_by_label("Judul").fill("Penggantian disk server")
     admin.get_by_label("Pesan kepada pengguna").fill("Disk server SPSE diganti.")
     admin.get_by_label("Mulai (WIB)").fill(start.strftime("%Y-%m-%dT%H:%M"))
-    admin.get_by_label("Selesai (WIB)").fill((start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
+    end = start + timedelta(hours=2)
+    admin.get_by_label("Selesai (WIB)").fill(end.strftime("%Y-%m-%dT%H:%M"))
     admin.get_by_role("button", name="Jadwalkan dan umumkan").click()
     admin.wait_for_load_state()
     assert "Batas unggah penawaran Jalan Desa Cimalaka" in admin.content()
@@ -108,7 +109,8 @@ def test_lampiran_5_daily_checklist_ticked_by_an_administrator(new_page):
     item.get_by_role("button", name="Tandai selesai").click()
     page.wait_for_load_state()
     first = ChecklistEntry.objects.get(pk=first.pk)
-    assert first.result == "problem" and first.resolved_at is not None
+    assert first.result == "problem"
+    assert first.resolved_at is not None
     run.refresh_from_db()
     assert run.completed_at is not None
     assert run.completed_by.username == "appadmin"

@@ -29,10 +29,11 @@ def _check(report, key):
 
 
 def test_disk_threshold_below_real_use_alerts_sysadmins_by_mail(
-        settings, smtp, django_capture_on_commit_callbacks, _media_root):
+        settings, smtp, django_capture_on_commit_callbacks):
+    media_root = settings.MEDIA_ROOT
     admin = make_user(Role.SYSADMIN, email="sysadmin@lpse.test")
     make_user(Role.HEAD, email="head@lpse.test")
-    used = psutil.disk_usage(str(_media_root)).percent
+    used = psutil.disk_usage(str(media_root)).percent
     assert used > 1, "the filesystem under test must hold something"
     settings.OPERATIONS = {**settings.OPERATIONS,
                            "DISK_WARNING_PERCENT": math.floor(used) - 1,
@@ -42,7 +43,7 @@ def test_disk_threshold_below_real_use_alerts_sysadmins_by_mail(
 
     disk = _check(report, "disk.files")
     assert disk["level"] == "warning"
-    assert disk["detail"]["path"] == str(_media_root.resolve())
+    assert disk["detail"]["path"] == str(media_root.resolve())
     assert report["level"] in ("warning", "critical")
     alert = Alert.objects.get(key="capacity.disk.files", resolved_at__isnull=True)
     assert alert.level == "warning"

@@ -37,19 +37,22 @@ def test_open_fills_automatic_items_with_evidence():
     assert run.period_start == date(2026, 11, 23)  # Monday
     assert run.entries.count() == len(ITEMS)
     site = run.entries.get(item_code="1.a.1")
-    assert site.result == "ok" and site.automatic
+    assert site.result == "ok"
+    assert site.automatic
     assert site.evidence["status"] == 200
     windows = run.entries.get(item_code="1.b.2.a")
     assert windows.result == "na"
     growth = run.entries.get(item_code="1.c.3")
-    assert growth.result == "ok" and "growth" in growth.evidence
+    assert growth.result == "ok"
+    assert "growth" in growth.evidence
     virus = run.entries.get(item_code="1.a.4")
     assert virus.result == "pending"  # evidence only: a person decides
     assert "uploads_rejected_last_day" in virus.evidence
     hanging = run.entries.get(item_code="1.c.2")
     assert hanging.result == "ok"
     hardware = run.entries.get(item_code="2.A")
-    assert hardware.result == "pending" and not hardware.evidence
+    assert hardware.result == "pending"
+    assert not hardware.evidence
     assert checklist_open(frequency="weekly", day=date(2026, 11, 29)) == run
 
 
@@ -65,7 +68,8 @@ def test_tick_resolve_and_completion():
     for entry in pending[1:]:
         checklist_tick(actor=admin, entry=entry, result="ok")
     run.refresh_from_db()
-    assert run.completed_at is not None and run.completed_by == admin
+    assert run.completed_at is not None
+    assert run.completed_by == admin
     problem = ChecklistEntry.objects.get(pk=pending[0].pk)
     with pytest.raises(ValidationError):
         checklist_resolve(actor=admin, entry=problem, resolution="")
@@ -83,7 +87,8 @@ def test_manual_tick_is_not_overwritten_by_autofill():
     checklist_tick(actor=admin, entry=entry, result="problem", note="Seen a stuck report job.")
     checklist_autofill(run=run)
     entry.refresh_from_db()
-    assert entry.result == "problem" and not entry.automatic
+    assert entry.result == "problem"
+    assert not entry.automatic
 
 
 def test_views_tick_with_errors_in_the_users_language(client_for):
@@ -101,7 +106,8 @@ def test_views_tick_with_errors_in_the_users_language(client_for):
                            {f"e{entry.pk}-result": "ok", f"e{entry.pk}-note": "ClamAV bersih"})
     assert response.status_code == 302
     entry.refresh_from_db()
-    assert entry.result == "ok" and entry.checked_by == admin
+    assert entry.result == "ok"
+    assert entry.checked_by == admin
 
 
 def test_checklist_sop_source_measures_daily_completion():
@@ -114,5 +120,6 @@ def test_checklist_sop_source_measures_daily_completion():
     today = timezone.localdate()
     report = build_report(today - timedelta(days=1), today)
     row = next(r for r in report.rows if r.procedure.code == "5.1" and r.step.code == "daily")
-    assert row.recorded and row.cases == 1
+    assert row.recorded
+    assert row.cases == 1
     assert row.breach_count == 0

@@ -157,7 +157,8 @@ def _postgres_hanging_transaction(settings):
         time.sleep(1.5)
         watch = database_watch_run()
         hanging = [s for s in watch["hanging"] if s["application"] == "ops-hanging"]
-        assert hanging and hanging[0]["state"] == "idle in transaction"
+        assert hanging
+        assert hanging[0]["state"] == "idle in transaction"
         assert any(holder.info.backend_pid in w["blocked_by"] for w in watch["lock_waits"])
         assert watch["connections"]["total"] >= 3
         assert Alert.objects.filter(key="database.hanging", resolved_at__isnull=True).exists()

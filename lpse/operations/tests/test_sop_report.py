@@ -51,7 +51,8 @@ def test_report_with_a_registered_source_and_not_recorded_rest():
     hooks.register_sop_source("3.4", "3", _email_change_cases)
     report = build_report(date(2026, 11, 1), date(2026, 11, 30))
     row = next(r for r in report.rows if (r.procedure.code, r.step.code) == ("3.4", "3"))
-    assert row.recorded and row.cases == 3
+    assert row.recorded
+    assert row.cases == 3
     assert row.median_minutes == 25
     assert row.p90_minutes == pytest.approx(57.0)
     assert [c.reference for c in row.breaches] == ["EC-3"]  # 65 min > 30 min
@@ -59,7 +60,7 @@ def test_report_with_a_registered_source_and_not_recorded_rest():
     assert len(unrecorded) == sum(len(p.steps) for p in PROCEDURES) - 1 - 3  # 5.1 is ours
     text = report_csv(report)
     rows = list(csv.reader(io.StringIO(text)))
-    assert ["breach", "3.4", "3", "EC-3"] == rows[-1][:4]
+    assert rows[-1][:4] == ["breach", "3.4", "3", "EC-3"]
     assert any(r[2] == "1.2" and r[7] == "not recorded" for r in rows[1:40] if len(r) > 7)
     pdf = report_pdf(report, prepared_by="Kepala UPTD")
     assert pdf.startswith(b"%PDF")
@@ -84,7 +85,8 @@ def test_views_and_exports(client_for):
     response = client.get("/operations/sop-report/", {"start": "2026-11-01", "end": "2026-11-30"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "EC-3" in html and "belum tercatat" in html
+    assert "EC-3" in html
+    assert "belum tercatat" in html
     response = client.get("/operations/sop-report.csv", {"start": "2026-11-01",
                                                          "end": "2026-11-30"})
     assert response["Content-Type"].startswith("text/csv")
