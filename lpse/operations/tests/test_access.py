@@ -123,3 +123,14 @@ def test_dashboard_and_series(client_for, users_by_role, django_assert_max_num_q
         assert users[-1] >= 1
     # The auditor sees but cannot run the check.
     assert "capacity/run" not in html
+
+
+def test_pages_in_english(client_for, users_by_role):
+    client = client_for(users_by_role[Role.SYSADMIN])
+    client.cookies["lpse_language"] = "en"
+    assert "Standard operating procedures" in client.get("/operations/sop/").content.decode()
+    html = client.get("/operations/").content.decode()
+    assert "Run the capacity check now" in html
+    assert "Last verified backup" in html
+    html = client.get("/operations/checklists/").content.decode()
+    assert "Today&#x27;s daily checklist" in html or "Today's daily checklist" in html
