@@ -272,8 +272,8 @@ def default_schedule(plan: StagePlan, start: datetime) -> dict[StageCode, StageW
         award_start = max(award_start, objection_end)
     award_end = at_least(StageCode.AWARD_LETTER, award_start)
     windows[StageCode.AWARD_LETTER] = StageWindow(award_start, award_end)
-    contract_end = at_least(StageCode.CONTRACT_SIGNING, award_start)
-    windows[StageCode.CONTRACT_SIGNING] = StageWindow(award_start, max(contract_end, award_end))
+    windows[StageCode.CONTRACT_SIGNING] = StageWindow(
+        award_end, at_least(StageCode.CONTRACT_SIGNING, award_end))
     return {stage: windows[stage] for stage in plan.stages}
 
 
