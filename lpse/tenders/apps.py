@@ -10,3 +10,6 @@ class TendersConfig(AppConfig):
     def ready(self) -> None:
         # Registers who may read the tenders' official PDFs (core.documents).
         from lpse.tenders import documents  # noqa: F401
+        from lpse.tenders import operations
+
+        operations.register()

@@ -5,6 +5,7 @@ Penjelasan), evaluation minutes (Berita Acara Hasil Pemilihan, BAHP) and the let
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
@@ -109,7 +110,8 @@ def evaluation_minutes(tender: Tender, evaluations: Sequence[Evaluation]) -> Pdf
     return doc
 
 
-def award_letter(tender: Tender, winner: Participant, amount: object, ppk: User) -> PdfDocument:
+def award_letter(tender: Tender, winner: Participant, amount: Decimal, ppk: User
+                 ) -> PdfDocument:
     doc = PdfDocument(title=_("LETTER OF AWARD (SURAT PENUNJUKAN PENYEDIA BARANG/JASA)"))
     vendor = winner.vendor
     doc.key_values([(_("To"), str(vendor)), (_("NPWP"), vendor.npwp),

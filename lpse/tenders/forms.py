@@ -25,7 +25,7 @@ from lpse.tenders.models import Committee, CommitteeMember, Objection
 from lpse.tenders.schedule import StageWindow
 from lpse.tenders.stages import StageCode, StagePlan
 
-MONEY_FIELD = {"max_digits": 18, "decimal_places": 2, "min_value": 0}
+MONEY_FIELD: dict[str, Any] = {"max_digits": 18, "decimal_places": 2, "min_value": 0}
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -71,7 +71,7 @@ class PackageForm(forms.Form):
     def __init__(self, *args: Any, agency_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["work_unit"].queryset = WorkUnit.objects.filter(  # type: ignore[attr-defined]
-            agency_id=agency_id, is_active=True)
+            agency_id=agency_id or 0, is_active=True)
 
 
 class CommitteeForm(forms.Form):
@@ -92,7 +92,7 @@ class CommitteeForm(forms.Form):
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = User.objects.filter(
-            agency_id=agency_id, is_active=True,
+            agency_id=agency_id or 0, is_active=True,
             role_assignments__role__in=[Role.COMMITTEE, Role.PROCUREMENT_OFFICER],
         ).distinct().order_by("full_name")
         self.fields["members"].queryset = people  # type: ignore[attr-defined]
@@ -218,7 +218,7 @@ class OfferForm(forms.Form):
 _PASS_FAIL = [("", _("Not evaluated")), ("1", _("Pass")), ("0", _("Fail"))]
 
 
-def _pass_fail(label: str) -> forms.TypedChoiceField:
+def _pass_fail(label: Any) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=label, choices=_PASS_FAIL, required=False, empty_value=None,
         coerce=lambda v: v == "1")

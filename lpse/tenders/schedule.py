@@ -7,6 +7,7 @@ the property tests. Every problem is reported as a `ScheduleIssue` with a stable
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -138,7 +139,7 @@ def schedule_issues(
                 % {"stage": _label(stage), **_hours()})
 
     ordered = [stage for stage in STAGE_ORDER if stage in plan.stages]
-    for earlier, later in zip(ordered, ordered[1:], strict=False):
+    for earlier, later in itertools.pairwise(ordered):
         if not ({earlier, later} & checked):
             continue
         if windows[later].starts_at < windows[earlier].starts_at:
@@ -271,8 +272,8 @@ def default_schedule(plan: StagePlan, start: datetime) -> dict[StageCode, StageW
         award_start = max(award_start, objection_end)
     award_end = at_least(StageCode.AWARD_LETTER, award_start)
     windows[StageCode.AWARD_LETTER] = StageWindow(award_start, award_end)
-    contract_end = at_least(StageCode.CONTRACT_SIGNING, award_start)
-    windows[StageCode.CONTRACT_SIGNING] = StageWindow(award_start, max(contract_end, award_end))
+    windows[StageCode.CONTRACT_SIGNING] = StageWindow(
+        award_end, at_least(StageCode.CONTRACT_SIGNING, award_end))
     return {stage: windows[stage] for stage in plan.stages}
 
 

@@ -210,7 +210,8 @@ def public_tender_page(
     sort = sort if sort in SORTS else DEFAULT_SORT
     field, descending = SORTS[sort]
     backwards = bool(before) and not after
-    cursor = _decode_cursor(before if backwards else after or "") if (after or before) else None
+    raw_cursor = (before if backwards else after) or ""
+    cursor = _decode_cursor(raw_cursor) if raw_cursor else None
     forward_desc = descending != backwards
     if sort == "deadline":
         qs = qs.filter(upload_ends_at__isnull=False)
@@ -329,6 +330,13 @@ class UploadDeadline:
     upload_ends_at: datetime
 
 
+def _deadline(tender: Tender) -> UploadDeadline:
+    assert tender.upload_starts_at is not None
+    assert tender.upload_ends_at is not None
+    return UploadDeadline(tender.pk, tender.code, tender.name, tender.upload_starts_at,
+                          tender.upload_ends_at)
+
+
 def upload_deadlines_between(start: datetime, end: datetime) -> list[UploadDeadline]:
     """Published, running tenders whose bid upload deadline falls in [start, end].
 
@@ -336,18 +344,16 @@ def upload_deadlines_between(start: datetime, end: datetime) -> list[UploadDeadl
     upload until the deadline)."""
     rows = Tender.objects.filter(
         status=Tender.Status.PUBLISHED, upload_ends_at__gte=start, upload_ends_at__lte=end,
-    ).order_by("upload_ends_at", "pk").values_list(
-        "pk", "code", "name", "upload_starts_at", "upload_ends_at")
-    return [UploadDeadline(*row) for row in rows]
+    ).order_by("upload_ends_at", "pk")
+    return [_deadline(tender) for tender in rows]
 
 
 def upload_windows_overlapping(start: datetime, end: datetime) -> list[UploadDeadline]:
     """Published, running tenders whose upload stage overlaps [start, end] at all."""
     rows = Tender.objects.filter(
         status=Tender.Status.PUBLISHED, upload_starts_at__lt=end, upload_ends_at__gt=start,
-    ).order_by("upload_ends_at", "pk").values_list(
-        "pk", "code", "name", "upload_starts_at", "upload_ends_at")
-    return [UploadDeadline(*row) for row in rows]
+    ).order_by("upload_ends_at", "pk")
+    return [_deadline(tender) for tender in rows]
 
 
 def committee_members_of(tender: Tender) -> list[User]:

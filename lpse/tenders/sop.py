@@ -1,10 +1,10 @@
 """SOP step timings of the schedule change procedure (regulation Lampiran III 3.6).
 
-| Step | What                                             | Actor                 | Mutu Baku        |
-|------|--------------------------------------------------|-----------------------|------------------|
-| 1    | Committee submits the request (old/new, reason)  | committee             | not set          |
-| 2    | Administrator receives the request               | application admin     | within a working day |
-| 3    | Administrator changes the schedule               | application admin     | 15–30 minutes    |
+| Step | What                                            | Actor             | Mutu Baku       |
+|------|-------------------------------------------------|-------------------|-----------------|
+| 1    | Committee submits the request (old/new, reason) | committee         | not set         |
+| 2    | Administrator receives the request              | application admin | a working day   |
+| 3    | Administrator changes the schedule              | application admin | 15–30 minutes   |
 """
 
 from __future__ import annotations

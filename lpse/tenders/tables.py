@@ -7,10 +7,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from lpse.catalog.models import ProcurementCategory
+from lpse.core.tables import SearchFilterSet
 from lpse.core.templatetags.lpse import rupiah, wib
 from lpse.tenders.models import Committee, Package, ScheduleChangeRequest, Tender
 from lpse.tenders.search import search_condition
-from lpse.core.tables import SearchFilterSet
 
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 TEMPLATE = "django_tables2/bootstrap5-responsive.html"

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -7,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 __all__ = ["AwardLetter", "Contract", "Evaluation", "Objection", "OfferRecord"]
 
-MONEY = {"max_digits": 18, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 18, "decimal_places": 2}
 
 
 class OfferRecord(models.Model):

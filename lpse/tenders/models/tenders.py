@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -13,8 +14,8 @@ from lpse.tenders.stages import StageCode, StagePlan, plan_for
 
 __all__ = ["DocumentDownload", "ScheduleStage", "Tender", "TenderDocument"]
 
-MONEY = {"max_digits": 18, "decimal_places": 2}
-PERCENT = {"max_digits": 5, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 18, "decimal_places": 2}
+PERCENT: dict[str, Any] = {"max_digits": 5, "decimal_places": 2}
 
 
 class Tender(TimeStampedModel):

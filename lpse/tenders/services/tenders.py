@@ -43,10 +43,14 @@ def _search_text(tender: Tender) -> str:
                               tender.agency.code, tender.agency.name, package.location])
 
 
-def _default(model: type[QualificationType] | type[FileMethod] | type[EvaluationMethod],
-             code: str) -> object:
-    return model.objects.filter(code=code).first() or model.objects.filter(
+def _default[M: (QualificationType, FileMethod, EvaluationMethod)](
+        model: type[M], code: str) -> M:
+    found = model._default_manager.filter(code=code).first() or model._default_manager.filter(
         is_active=True).order_by("sort_order", "pk").first()
+    if found is None:
+        raise ValidationError(_("The master data has no %(name)s.")
+                              % {"name": model._meta.verbose_name})
+    return found
 
 
 @transaction.atomic

@@ -40,6 +40,15 @@ from lpse.tenders.tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Service messages are asserted in English (the pages are tested in Indonesian)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 # --- Committees and packages --------------------------------------------------------------
 
 
@@ -123,14 +132,16 @@ def test_tender_code_is_unique_and_stable_and_publication_needs_documents(clock)
     tender = services.tender_create(actor=member, package=package)
     assert tender.code == "2026000001"
     problems = services.publication_problems(tender)
-    assert any("documents" in p for p in problems) and any("schedule" in p for p in problems)
+    assert any("documents" in p for p in problems)
+    assert any("schedule" in p for p in problems)
     with pytest.raises(ValidationError):
         services.tender_publish(actor=member, tender=tender)
     with pytest.raises(ValidationError, match="already has a tender"):
         services.tender_create(actor=member, package=package)
     second = make_tender()
     assert second.code == "2026000002"
-    assert second.status == Tender.Status.PUBLISHED and second.published_at is not None
+    assert second.status == Tender.Status.PUBLISHED
+    assert second.published_at is not None
     assert second.upload_ends_at == window(second, StageCode.UPLOAD).ends_at
 
 
@@ -172,7 +183,8 @@ def test_failing_callback_rolls_publication_back(clock):
     finally:
         hooks.unregister(explode)
     tender.refresh_from_db()
-    assert tender.status == Tender.Status.DRAFT and tender.published_at is None
+    assert tender.status == Tender.Status.DRAFT
+    assert tender.published_at is None
 
 
 def test_only_the_committee_of_the_tender_prepares_it(clock):
@@ -193,7 +205,9 @@ def test_vendor_joins_with_the_integrity_pact_once(clock):
     participant = services.tender_join(actor=vendor.account, tender=tender, accept_pact=True,
                                        ip_address="10.0.0.5")
     pact = participant.integrity_pact
-    assert "KKN" in pact.text and len(pact.sha256) == 64 and pact.ip_address == "10.0.0.5"
+    assert "KKN" in pact.text
+    assert len(pact.sha256) == 64
+    assert pact.ip_address == "10.0.0.5"
     with pytest.raises(ValidationError, match="already joined"):
         services.tender_join(actor=vendor.account, tender=tender, accept_pact=True)
     pending = make_vendor(status="pending")
@@ -290,8 +304,10 @@ def test_schedule_change_request_receive_apply_with_timings_and_mail(
         assert "Perbaikan spesifikasi teknis" in body
     steps = {s.step: s for s in SopStepTiming.objects.filter(subject_id=str(request.pk))}
     assert sorted(steps) == [1, 2, 3]
-    assert steps[1].actor == member and steps[2].actor == appadmin
-    assert steps[3].working_minutes == 20 and steps[3].standard_max_minutes == 30
+    assert steps[1].actor == member
+    assert steps[2].actor == appadmin
+    assert steps[3].working_minutes == 20
+    assert steps[3].standard_max_minutes == 30
     assert steps[3].within_standard is True
     assert AuditEvent.objects.filter(action="tenders.schedule_changed").exists()
 
@@ -302,7 +318,8 @@ def test_direct_schedule_change_where_configured(clock, settings):
     request = services.schedule_change_request(
         actor=committee_member(tender), tender=tender, windows=_extend_upload(tender),
         reason="Hari libur daerah")
-    assert request.status == "applied" and request.applied_directly
+    assert request.status == "applied"
+    assert request.applied_directly
     assert list(SopStepTiming.objects.filter(subject_id=str(request.pk)).values_list(
         "step", flat=True)) == [1]
 
@@ -358,7 +375,8 @@ def test_addendum_during_upload_requires_minimum_remaining_time(
         document = services.document_add(actor=member, tender=tender, source=source,
                                           filename=name, title="Adendum 1",
                                           reason="Perubahan BoQ")
-    assert document.version == 2 and document.is_addendum
+    assert document.version == 2
+    assert document.is_addendum
     assert "Perubahan BoQ" in smtp.body(smtp.to(early.vendor.email)[-1])
     assert smtp.to(late.vendor.email)
 
@@ -456,7 +474,8 @@ def test_objection_period_answer_then_award_and_contract(clock, smtp,
         services.award_letter_issue(actor=member, tender=tender)
     with django_capture_on_commit_callbacks(execute=True):
         letter = services.award_letter_issue(actor=ppk, tender=tender)
-    assert letter.participant == winner and letter.amount == Decimal("850000000")
+    assert letter.participant == winner
+    assert letter.amount == Decimal("850000000")
     mail = smtp.to(winner.vendor.email)[-1]
     assert any(part.get_content_type() == "application/pdf" for part in mail.iter_attachments())
     with pytest.raises(ValidationError) as caught:
@@ -485,7 +504,8 @@ def test_upheld_objection_blocks_the_award(clock):
         services.award_letter_issue(actor=tender.package.ppk, tender=tender)
     services.tender_fail(actor=member, tender=tender, reason="Sanggah diterima")
     retender = services.tender_retender(actor=member, tender=tender)
-    assert retender.previous == tender and retender.status == Tender.Status.DRAFT
+    assert retender.previous == tender
+    assert retender.status == Tender.Status.DRAFT
     assert retender.code != tender.code
 
 
@@ -516,7 +536,8 @@ def test_quality_and_cost_ranking(clock):
     low = tender.evaluations.get(participant=b)
     services.evaluation_record(actor=member, evaluation=low, technical_score=Decimal(65))
     low.refresh_from_db()
-    assert low.technical_passed is False and low.rank is None
+    assert low.technical_passed is False
+    assert low.rank is None
 
 
 def test_cancel_by_ppk_closes_the_package(clock, smtp, django_capture_on_commit_callbacks):
@@ -534,5 +555,5 @@ def test_cancel_by_ppk_closes_the_package(clock, smtp, django_capture_on_commit_
 
 
 def test_documents_issued_are_verifiable_records(clock):
-    tender, _participants, member = _announced(clock)
+    tender, _participants, _member = _announced(clock)
     assert IssuedDocument.objects.filter(subject_id=str(tender.pk)).count() == 1

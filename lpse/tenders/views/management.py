@@ -116,6 +116,8 @@ def package_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def package_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     package = get_object_or_404(selectors.packages_visible_to(user), pk=pk)
+    if not (has_perm(user, Perm.MANAGE_PACKAGES) and package.ppk_id == user.pk):
+        raise PermissionDenied
     initial = {f: getattr(package, f) for f in PACKAGE_FIELDS}
     initial["business_fields"] = list(package.business_fields.all())
     form = PackageForm(request.POST or None, agency_id=package.agency_id, initial=initial)

@@ -35,7 +35,7 @@ class PublicFilterForm(forms.Form):
     agency = forms.ModelChoiceField(label=gettext_lazy("Agency"), required=False,
                                     queryset=Agency.objects.filter(is_active=True))
     stage = forms.ChoiceField(label=gettext_lazy("Stage now"), required=False,
-                              choices=[("", gettext_lazy("Any"))] + list(StageCode.choices))
+                              choices=[("", gettext_lazy("Any")), *list(StageCode.choices)])
     status = forms.ChoiceField(
         label=gettext_lazy("Status"), required=False,
         choices=[("", gettext_lazy("Any"))] + [c for c in Tender.Status.choices

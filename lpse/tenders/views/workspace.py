@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -68,6 +68,22 @@ def _tender(request: HttpRequest, pk: int) -> Tender:
     return selectors.tender_for_committee(user=request_user(request), pk=pk)
 
 
+def _tender_as_member(request: HttpRequest, pk: int) -> Tender:
+    """The tender, for pages only its committee uses (others who may see it get 403)."""
+    tender = _tender(request, pk)
+    if not is_committee_member(request_user(request), tender.committee_id):
+        raise PermissionDenied
+    return tender
+
+
+def _tender_as_ppk(request: HttpRequest, pk: int) -> Tender:
+    tender = _tender(request, pk)
+    user = request_user(request)
+    if not (has_perm(user, Perm.MANAGE_PACKAGES) and tender.package.ppk_id == user.pk):
+        raise PermissionDenied
+    return tender
+
+
 def _back(tender: Tender, anchor: str = "") -> str:
     return reverse("tenders:workspace", args=[tender.pk]) + (f"#{anchor}" if anchor else "")
 
@@ -118,7 +134,7 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def tender_settings(request: HttpRequest, pk: int) -> HttpResponse:
-    tender = _tender(request, pk)
+    tender = _tender_as_member(request, pk)
     initial = {"name": tender.name, "qualification": tender.qualification,
                "file_method": tender.file_method, "evaluation_method": tender.evaluation_method,
                "technical_weight": tender.technical_weight,
@@ -141,7 +157,7 @@ def tender_settings(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def tender_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     """Draft: set the schedule. Published: request a change (with the mandatory reason)."""
-    tender = _tender(request, pk)
+    tender = _tender_as_member(request, pk)
     user = request_user(request)
     now = timezone.now()
     draft = tender.status == Tender.Status.DRAFT
@@ -199,7 +215,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_back(tender, "documents"))
 
 
-def _simple(service: Any, success: str, anchor: str = "") -> Any:
+def _simple(service: Any, success: Any, anchor: str = "") -> Any:
     @require_POST
     @login_required
     def view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -214,15 +230,18 @@ def _simple(service: Any, success: str, anchor: str = "") -> Any:
 publish = _simple(services.tender_publish, gettext_lazy("Tender published."))
 clarification_minutes = _simple(services.clarification_minutes_issue,
                                 gettext_lazy("Clarification minutes issued."), "questions")
-evaluation_start = _simple(services.evaluation_start, gettext_lazy("Evaluation started."), "evaluation")
+evaluation_start = _simple(services.evaluation_start, gettext_lazy("Evaluation started."),
+                           "evaluation")
 winner_set = _simple(services.tender_winner_set, gettext_lazy("Winner determined."), "evaluation")
-evaluation_minutes = _simple(services.evaluation_minutes_issue, gettext_lazy("BAHP issued."), "evaluation")
-winner_announce = _simple(services.tender_winner_announce, gettext_lazy("Winner announced."), "evaluation")
+evaluation_minutes = _simple(services.evaluation_minutes_issue, gettext_lazy("BAHP issued."),
+                             "evaluation")
+winner_announce = _simple(services.tender_winner_announce, gettext_lazy("Winner announced."),
+                          "evaluation")
 award_letter = _simple(services.award_letter_issue, gettext_lazy("SPPBJ issued."), "award")
 retender = _simple(services.tender_retender, gettext_lazy("Re-tender created."))
 
 
-def _reason_action(service: Any, success: str) -> Any:
+def _reason_action(service: Any, success: Any) -> Any:
     @require_POST
     @login_required
     def view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -268,7 +287,7 @@ def offer_record(request: HttpRequest, pk: int, participant_pk: int) -> HttpResp
 
 @login_required
 def evaluation_edit(request: HttpRequest, pk: int, evaluation_pk: int) -> HttpResponse:
-    tender = _tender(request, pk)
+    tender = _tender_as_member(request, pk)
     evaluation = get_object_or_404(Evaluation.objects.select_related("participant__vendor"),
                                    pk=evaluation_pk, tender=tender)
     fields = ["administrative_passed", "administrative_notes", "technical_passed",
@@ -312,7 +331,7 @@ def objection_answer(request: HttpRequest, pk: int, objection_pk: int) -> HttpRe
 
 @login_required
 def contract(request: HttpRequest, pk: int) -> HttpResponse:
-    tender = _tender(request, pk)
+    tender = _tender_as_ppk(request, pk)
     letter = getattr(tender, "award_letter", None)
     form = ContractForm(request.POST or None, initial={
         "value": letter.amount if letter else None, "signed_on": timezone.localdate()})
