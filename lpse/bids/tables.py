@@ -13,7 +13,9 @@ TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 
 
 class CaseTable(tables.Table):
-    pk = tables.Column(verbose_name=_("No"), linkify=("bids:case_detail", {"pk": tables.A("pk")}))
+    # hx-boost off: the shared table container would otherwise swap only its own block.
+    pk = tables.Column(verbose_name=_("No"), linkify=("bids:case_detail", {"pk": tables.A("pk")}),
+                       attrs={"a": {"hx-boost": "false"}})
     tender = tables.Column(accessor="tender__code", verbose_name=_("Tender"),
                            order_by=("tender__code",))
     vendor = tables.Column(accessor="bid__participant__vendor__name", verbose_name=_("Bidder"),
