@@ -10,10 +10,10 @@ class BidsConfig(AppConfig):
     def ready(self) -> None:
         from lpse.bids import file_access, pdfs  # noqa: F401  (access rules)
         from lpse.bids.bidsource import SealedBidSource
-        from lpse.bids.services.keys import publish_check, tender_keys_create
+        from lpse.bids.services.keys import publish_check, tender_keys_on_publish
         from lpse.tenders.bidding import register_bid_source
         from lpse.tenders.hooks import register_publish_callback, register_publish_check
 
         register_bid_source(SealedBidSource())
         register_publish_check(publish_check)
-        register_publish_callback(tender_keys_create)
+        register_publish_callback(tender_keys_on_publish)

@@ -19,6 +19,7 @@ Nothing here touches the database; `lpse.bids.services` decides what is stored.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -271,7 +272,8 @@ def aead_open(key: bytes, sealed: bytes, *, aad: bytes) -> bytes:
 # --- age encryption of bid files --------------------------------------------------------------
 
 
-def age_encrypt_stream(reader: IO[bytes], writer: IO[bytes], recipient: str) -> None:
+def age_encrypt_stream(reader: IO[bytes] | io.RawIOBase, writer: IO[bytes] | io.RawIOBase,
+                       recipient: str) -> None:
     """Encrypt everything `reader` yields to `writer` in the age format (streaming: pyrage
     reads and writes 64 KiB chunks; memory stays constant)."""
     pyrage.encrypt_io(reader, writer, [pyrage.x25519.Recipient.from_str(recipient)])

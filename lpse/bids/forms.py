@@ -58,18 +58,24 @@ class TechnicalResultForm(forms.Form):
                             widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class _FileChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.get_open_status_display()})"
+
+
 class CaseForm(forms.Form):
-    files = forms.ModelMultipleChoiceField(label=_("Files that cannot be opened"),
-                                           queryset=BidFile.objects.none(),
-                                           widget=forms.CheckboxSelectMultiple)
+    bid_files = _FileChoice(label=_("Files that cannot be opened"),
+                                               queryset=BidFile.objects.none(),
+                                               widget=forms.CheckboxSelectMultiple)
     description = forms.CharField(label=_("What happens when the committee opens the file"),
                                   widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args: Any, files: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if files is not None:
-            self.fields["files"].queryset = files
-            self.fields["files"].label_from_instance = lambda f: f"{f.name} ({f.get_open_status_display()})"
+            field = self.fields["bid_files"]
+            assert isinstance(field, forms.ModelMultipleChoiceField)
+            field.queryset = files
 
 
 class ConcludeForm(forms.Form):

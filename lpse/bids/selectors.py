@@ -39,7 +39,7 @@ def bid_of_vendor(user: User, bid_uuid: str) -> Bid:
     vendor = getattr(user, "vendor", None) if has_perm(user, Perm.SUBMIT_BIDS) else None
     bid = Bid.objects.select_related("tender", "participant", "tender__file_method").filter(
         uuid=bid_uuid).first() if vendor is not None else None
-    if bid is None or bid.participant.vendor_id != vendor.pk:
+    if bid is None or vendor is None or bid.participant.vendor_id != vendor.pk:
         raise Http404
     return bid
 
@@ -130,7 +130,7 @@ def integrity_flags(tender: Tender) -> list[IntegrityFlag]:
     """Warnings for the committee and the auditor, not verdicts: the same IP address, the
     same file in different vendors' bids, the same document author, submissions seconds
     apart from one network."""
-    bids = [b for b in opened_bids(tender)]
+    bids = list(opened_bids(tender))
     flags: list[IntegrityFlag] = []
     by_ip: dict[str, set[str]] = defaultdict(set)
     for bid in bids:
@@ -164,7 +164,8 @@ def integrity_flags(tender: Tender) -> list[IntegrityFlag]:
     seen: set[tuple[str, str]] = set()
     for i, first in enumerate(timed):
         for second in timed[i + 1:]:
-            assert first.submitted_at and second.submitted_at
+            assert first.submitted_at
+            assert second.submitted_at
             gap = (second.submitted_at - first.submitted_at).total_seconds()
             if gap > settings.BIDS_FLAG_SECONDS_APART:
                 break

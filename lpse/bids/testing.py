@@ -11,15 +11,15 @@ from lpse.tenders import bidding, hooks
 
 @contextmanager
 def without_sealed_bids() -> Iterator[None]:
-    from lpse.bids.services.keys import publish_check, tender_keys_create
+    from lpse.bids.services.keys import publish_check, tender_keys_on_publish
 
     previous = bidding.bid_source()
     bidding.register_bid_source(bidding.InterimOfferSource())
     hooks.unregister(publish_check)
-    hooks.unregister(tender_keys_create)
+    hooks.unregister(tender_keys_on_publish)
     try:
         yield
     finally:
         hooks.register_publish_check(publish_check)
-        hooks.register_publish_callback(tender_keys_create)
+        hooks.register_publish_callback(tender_keys_on_publish)
         bidding.register_bid_source(previous)

@@ -51,7 +51,7 @@ def receipt_verify(request: Request) -> Response:
                      "on_record": on_record(document) if result.valid else None})
 
 
-FILE_FIELDS = {
+FILE_FIELDS: dict[str, serializers.Field] = {  # type: ignore[type-arg]
     "id": serializers.UUIDField(), "name": serializers.CharField(),
     "envelope": serializers.IntegerField(), "size": serializers.IntegerField(),
     "sha256": serializers.CharField(), "sealed_sha256": serializers.CharField(),
@@ -61,7 +61,8 @@ BidSerializer = inline_serializer("OpenedBid", {
     "id": serializers.UUIDField(), "vendor": serializers.CharField(),
     "submitted_at": serializers.DateTimeField(),
     "offer_price": serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True),
-    "offer_status": serializers.CharField(), "files": inline_serializer("OpenedFile", FILE_FIELDS, many=True)}, many=True)
+    "offer_status": serializers.CharField(),
+    "files": inline_serializer("OpenedFile", FILE_FIELDS, many=True)}, many=True)
 
 
 @extend_schema(summary="Bids of a tender and their opening results (committee, auditor)",

@@ -4,6 +4,7 @@ upload attempt."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 __all__ = ["Bid", "BidFile", "BidSegment", "Receipt", "TechnicalResult", "UploadAttempt"]
 
-MONEY = {"max_digits": 18, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 18, "decimal_places": 2}
 
 
 class Bid(models.Model):

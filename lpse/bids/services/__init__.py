@@ -54,6 +54,7 @@ __all__ = [
     "opening_verify",
     "publish_check",
     "receipt_pdf_issue",
+    "segment_receive",
     "technical_result_record",
     "tender_keys_create",
 ]

@@ -1,11 +1,11 @@
 """A bid file the committee cannot open (regulation Pasal 9–10, Lampiran III 3.1–3.2).
 
-| Step | What                                                         | Actor                | Mutu Baku |
-|------|--------------------------------------------------------------|----------------------|-----------|
-| 1    | Committee files the request with the file(s)                 | committee            | not set   |
-| 2    | LPSE examines the file(s) (diagnostics) and records a finding | LPSE administrator   | 5–15 min  |
-| —    | LPSE witnesses the result: Berita Acara Kesaksian (Pasal 9 (2)) | LPSE administrator | —         |
-| 3    | LPSE forwards the case to LKPP (package, never keys)         | LPSE administrator   | 1–5 min   |
+| Step | What                                                  | Actor         | Mutu Baku |
+|------|-------------------------------------------------------|---------------|-----------|
+| 1    | Committee files the request with the file(s)          | committee     | not set   |
+| 2    | LPSE examines the file(s), records a finding          | LPSE admin    | 5–15 min  |
+| —    | LPSE witnesses: Berita Acara Kesaksian (Pasal 9 (2))  | LPSE admin    | —         |
+| 3    | LPSE forwards the case to LKPP (package, never keys)  | LPSE admin    | 1–5 min   |
 """
 
 from __future__ import annotations

@@ -179,5 +179,10 @@ def tender_keys_create(tender: Tender, actor: User) -> list[TenderKey]:
     return created
 
 
+def tender_keys_on_publish(tender: Tender, actor: User) -> None:
+    """The publication callback (lpse.tenders.hooks)."""
+    tender_keys_create(tender, actor)
+
+
 def share_context(tender_key: TenderKey, member: User) -> bytes:
     return f"tender-key:{tender_key.pk}|member:{member.pk}".encode()

@@ -32,8 +32,15 @@ from lpse.audit.services import audit_record
 from lpse.bids import crypto, sealing, serverkeys
 from lpse.bids.access import access_tender_as_opener
 from lpse.bids.envelopes import envelope_count, price_envelope
-from lpse.bids.models import Bid, BidFile, KeyShare, Opening, OpeningUnlock, TechnicalResult, \
-    TenderKey
+from lpse.bids.models import (
+    Bid,
+    BidFile,
+    KeyShare,
+    Opening,
+    OpeningUnlock,
+    TechnicalResult,
+    TenderKey,
+)
 from lpse.bids.services.keys import member_private_key, share_context
 from lpse.tenders.models import Tender
 from lpse.tenders.stages import StageCode
@@ -330,10 +337,10 @@ def document_metadata(data: bytes, content_type: str) -> dict[str, Any]:
         from pypdf.errors import PdfReadError
 
         try:
-            info = PdfReader(io.BytesIO(data)).metadata or {}
+            info: Any = PdfReader(io.BytesIO(data)).metadata or {}
         except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
             return {"format_ok": False, "format_problem": str(exc)[:200]}
-        found = {"format_ok": True}
+        found: dict[str, Any] = {"format_ok": True}
         for key, name in (("/Author", "author"), ("/Creator", "creator"),
                           ("/Producer", "producer")):
             value = info.get(key)
@@ -387,8 +394,7 @@ def opening_verify(*, opening_id: int) -> Opening:
     bids = bids_to_open(tender, tender_key.envelope)
     files = [f for bid in bids for f in bid.files.filter(envelope=tender_key.envelope)]
     Opening.objects.filter(pk=opening.pk).update(progress_total=len(files), progress_done=0)
-    done = 0
-    for file in files:
+    for done, file in enumerate(files, start=1):
         check = check_file(file, private)
         file.open_status = BidFile.OpenStatus.OK if check.ok else BidFile.OpenStatus.FAILED
         file.open_error, file.open_message = check.code, check.message[:500]
@@ -396,7 +402,6 @@ def opening_verify(*, opening_id: int) -> Opening:
         file.opened_at = timezone.now()
         file.save(update_fields=["open_status", "open_error", "open_message", "detected_type",
                                  "metadata", "opened_at"])
-        done += 1
         Opening.objects.filter(pk=opening.pk).update(progress_done=done)
     with transaction.atomic():
         opening = Opening.objects.select_for_update().get(pk=opening.pk)

@@ -137,10 +137,9 @@ def bid_file_declare(*, actor: User, bid: Bid, name: str, size: int, envelope: i
         raise UploadRefused(_("A bid may be at most %(mb)s MB in total.")
                             % {"mb": settings.BIDS_MAX_BYTES // (1024 * 1024)},
                             stage="limits", code="too_large")
-    file = BidFile.objects.create(bid=bid, envelope=envelope, name=display_name(name),
+    return BidFile.objects.create(bid=bid, envelope=envelope, name=display_name(name),
                                   size=size, segment_size=settings.BIDS_SEGMENT_BYTES,
                                   last_modified=last_modified)
-    return file
 
 
 @transaction.atomic
@@ -198,11 +197,10 @@ def segment_receive(*, actor: User, file: BidFile, index: int, source: IO[bytes]
             if index == 0 and sealed.detected_type:
                 locked.content_type = sealed.detected_type
                 locked.save(update_fields=["content_type"])
-            segment = BidSegment.objects.create(
+            return BidSegment.objects.create(
                 file=locked, index=index, size=sealed.size, sha256=sealed.sha256,
                 sealed_size=sealed.sealed_size, sealed_sha256=sealed.sealed_sha256,
                 storage_name=sealed.storage_name)
-        return segment
     except IntegrityError:
         # The same segment was recorded by a concurrent request a moment ago.
         cleanup()
@@ -276,8 +274,9 @@ def parse_amount(raw: Any) -> Decimal:
         amount = Decimal(str(raw).strip().replace(" ", ""))
     except (InvalidOperation, ValueError):
         raise ValidationError({"offer_amount": _("Enter the offer price in rupiah.")}) from None
-    if not amount.is_finite() or amount <= 0 or amount.as_tuple().exponent < -2 or \
-            amount >= Decimal(10) ** 16:
+    exponent = amount.as_tuple().exponent
+    if not amount.is_finite() or not isinstance(exponent, int) or amount <= 0 or \
+            exponent < -2 or amount >= Decimal(10) ** 16:
         raise ValidationError({"offer_amount": _("Enter the offer price in rupiah (more than "
                                                  "zero, at most two decimals).")})
     return amount.quantize(Decimal("0.01"))

@@ -33,8 +33,7 @@ def sealed_bids_public(context: dict[str, Any], tender: Any) -> dict[str, Any]:
 
 @register.inclusion_tag("bids/includes/workspace_panel.html", takes_context=True)
 def sealed_bids_workspace(context: dict[str, Any], tender: Any) -> dict[str, Any]:
-    request = context.get("request")
-    user = request.user
+    user = context["request"].user
     openings = {o.tender_key.envelope: o for o in Opening.objects.filter(
         tender_key__tender=tender).select_related("tender_key")}
     return {

@@ -97,7 +97,8 @@ def test_upload_receipt_opening_by_k_members_minutes(new_page: Any, clock: Any,
     expect(table).to_contain_text("875.000.000")
     # The minutes of opening (PDF) and the opened document, decrypted when served.
     minutes = second.request.get(second.get_by_test_id("minutes-1").get_attribute("href"))
-    assert minutes.ok and minutes.body().startswith(b"%PDF")
+    assert minutes.ok
+    assert minutes.body().startswith(b"%PDF")
     opened = second.request.get(table.get_by_role("link", name="penawaran-teknis.pdf")
                                 .get_attribute("href"))
     assert opened.body() == document

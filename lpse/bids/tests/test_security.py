@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from lpse.bids import crypto, serverkeys
@@ -61,7 +60,7 @@ def _forms(secret: bytes) -> list[bytes]:
 
 
 def test_database_and_server_secrets_without_passphrases_cannot_decrypt(
-        clock: Any, _bid_keys: Path) -> None:
+        clock: Any, settings: Any) -> None:
     tender = sealed_tender()
     clock.move_to(in_upload(tender))
     document = pdf_bytes("rahasia-penawaran-harga", size=50_000)
@@ -70,7 +69,8 @@ def test_database_and_server_secrets_without_passphrases_cannot_decrypt(
     clock.move_to(in_opening(tender))
 
     stolen_db = _database_dump()
-    stolen_files = _files_dump(Path(settings.MEDIA_ROOT), _bid_keys, settings.BIDS_SPOOL_DIR)
+    stolen_files = _files_dump(Path(settings.MEDIA_ROOT), settings.BIDS_VAULT_KEY_FILE.parent,
+                               settings.BIDS_SPOOL_DIR)
     stolen_secrets = [settings.SECRET_KEY.encode(), serverkeys.public_key_raw(),
                       serverkeys.signing_key().private_bytes_raw()]
     stolen_secrets += [serverkeys.vault_key(p) for p in ("opened-identity", "ceremony")]

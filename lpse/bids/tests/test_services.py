@@ -29,6 +29,7 @@ from lpse.bids.models import (
 )
 from lpse.bids.services.upload import UploadRefused
 from lpse.bids.tests.factories import (
+    committed,
     enrol,
     in_opening,
     in_upload,
@@ -36,7 +37,6 @@ from lpse.bids.tests.factories import (
     passphrase_of,
     pdf_bytes,
     sealed_tender,
-    committed,
     send_file,
     upload_bid,
 )
@@ -67,7 +67,8 @@ def test_passphrase_rules() -> None:
         services.member_key_enrol(actor=user, passphrase="a long enough phrase",
                                   passphrase_again="a long enough phrasE")
     key = enrol(user)
-    assert key.is_active and len(bytes(key.public_key)) == 32
+    assert key.is_active
+    assert len(bytes(key.public_key)) == 32
     assert passphrase_of(user).encode() not in bytes(key.sealed_private_key)
 
 
@@ -154,7 +155,8 @@ def test_upload_submit_receipt(clock: Any, smtp: Any) -> None:
     assert bid.offer_amount is None
     # The PDF receipt is issued (task run immediately in tests) and mailed with the JSON.
     receipt.refresh_from_db()
-    assert receipt.pdf is not None and receipt.pdf.letter_type == "bids.receipt"
+    assert receipt.pdf is not None
+    assert receipt.pdf.letter_type == "bids.receipt"
     message = smtp.to(vendor.email)[-1]
     assert any(part.get_filename().endswith(".json") for part in message.iter_attachments())
 
@@ -190,7 +192,8 @@ def test_multi_segment_file_and_resume(clock: Any, settings: Any) -> None:
     services.bid_file_complete(actor=user, file=file, sha256=hashlib.sha256(data).hexdigest(),
                                md5=hashlib.md5(data, usedforsecurity=False).hexdigest())
     file.refresh_from_db()
-    assert file.status == BidFile.Status.COMPLETE and not file.sha256_server_checked
+    assert file.status == BidFile.Status.COMPLETE
+    assert not file.sha256_server_checked
     receipt = services.bid_submit(actor=user, bid=bid, offer_amount="750000000")
     assert receipt.document["receipt"]["envelopes"][0]["files"][0]["sha256_checked_by"] == \
         "browser"
@@ -268,7 +271,8 @@ def test_supersede_and_withdraw(clock: Any) -> None:
     first = upload_bid(tender, vendor, amount=Decimal("910000000")).bid
     second = upload_bid(tender, vendor, amount=Decimal("905000000")).bid
     first.refresh_from_db()
-    assert first.status == Bid.Status.SUPERSEDED and first.superseded_by == second
+    assert first.status == Bid.Status.SUPERSEDED
+    assert first.superseded_by == second
     assert second.receipt.document["receipt"]["bid"]["supersedes"] == str(first.uuid)
     services.bid_withdraw(actor=vendor.account, bid=second)
     second.refresh_from_db()
@@ -294,7 +298,8 @@ def test_submit_one_second_after_deadline_is_refused(clock: Any) -> None:
     assert late.value.stage == "deadline"
     bid.refresh_from_db()
     earlier.refresh_from_db()
-    assert bid.status == Bid.Status.DRAFT and earlier.status == Bid.Status.SUBMITTED
+    assert bid.status == Bid.Status.DRAFT
+    assert earlier.status == Bid.Status.SUBMITTED
     # A segment arriving after the deadline is refused too.
     data = pdf_bytes()
     with pytest.raises(UploadRefused):
@@ -370,7 +375,8 @@ def test_opening_k_shares(clock: Any) -> None:
     assert all(f.open_status == BidFile.OpenStatus.OK for f in BidFile.objects.all())
     offers = SealedBidSource().opened_offers(tender)
     assert sorted(o.amount for o in offers) == [Decimal(900000000 + i) for i in range(3)]
-    assert opening.minutes is not None and opening.minutes.letter_type == "bids.ba_opening"
+    assert opening.minutes is not None
+    assert opening.minutes.letter_type == "bids.ba_opening"
     assert len(receipts_) == 3
     with pytest.raises(ValidationError, match="already been opened"):
         services.opening_unlock(actor=members[3], tender=tender, envelope=1,
@@ -512,7 +518,8 @@ def test_two_envelopes_price_after_technical(clock: Any) -> None:
     passing.refresh_from_db()
     failing.refresh_from_db()
     assert passing.offer_amount == Decimal("800000000")
-    assert failing.offer_amount is None and failing.offer_status == Bid.OfferStatus.NOT_OPENED
+    assert failing.offer_amount is None
+    assert failing.offer_status == Bid.OfferStatus.NOT_OPENED
     assert BidFile.objects.get(bid=failing, envelope=2).open_status == \
         BidFile.OpenStatus.SEALED
     offers = SealedBidSource().opened_offers(tender)

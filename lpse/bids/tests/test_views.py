@@ -85,7 +85,8 @@ def test_upload_receipt_and_verification(clock: Any, client_for: Any, tmp_path: 
     join(tender, vendor)
     client = client_for(vendor.account)
     page = client.get(f"/bids/tender/{tender.code}/")
-    assert page.status_code == 200 and b"countdown" in page.content
+    assert page.status_code == 200
+    assert b"countdown" in page.content
     data = pdf_bytes(size=30_000)
     result = _upload_over_http(client, tender, data)
     bid = Bid.objects.get(status=Bid.Status.SUBMITTED)
@@ -122,13 +123,14 @@ def test_upload_receipt_and_verification(clock: Any, client_for: Any, tmp_path: 
     pem = tmp_path / "key.pem"
     pem.write_text(Client().get("/bids/receipt-key/?format=pem").content.decode())
     script = str(ROOT / "tools" / "verify_receipt.py")
-    ok = subprocess.run([sys.executable, script, str(good), "--key", str(pem)],  # noqa: S603
+    ok = subprocess.run([sys.executable, script, str(good), "--key", str(pem)],
                         capture_output=True, text=True, check=False)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "VALID" in ok.stdout
-    ko = subprocess.run([sys.executable, script, str(bad), "--key", str(pem)],  # noqa: S603
+    ko = subprocess.run([sys.executable, script, str(bad), "--key", str(pem)],
                         capture_output=True, text=True, check=False)
-    assert ko.returncode == 1 and "altered" in ko.stdout
+    assert ko.returncode == 1
+    assert "altered" in ko.stdout
     # A receipt signed by another key is refused (the script with the right key).
     other = tmp_path / "other.pem"
     from cryptography.hazmat.primitives import serialization
@@ -136,12 +138,14 @@ def test_upload_receipt_and_verification(clock: Any, client_for: Any, tmp_path: 
 
     other.write_bytes(Ed25519PrivateKey.generate().public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
-    wrong = subprocess.run([sys.executable, script, str(good), "--key", str(other)],  # noqa: S603
+    wrong = subprocess.run([sys.executable, script, str(good), "--key", str(other)],
                            capture_output=True, text=True, check=False)
-    assert wrong.returncode == 1 and "another key" in wrong.stdout
+    assert wrong.returncode == 1
+    assert "another key" in wrong.stdout
     # The API says the same.
     api = anonymous.post("/api/v1/bids/receipts/verify/", raw, content_type="application/json")
-    assert api.json()["valid"] is True and api.json()["on_record"] is True
+    assert api.json()["valid"] is True
+    assert api.json()["on_record"] is True
     key = anonymous.get("/api/v1/bids/receipt-key/").json()
     assert key["key_id"] == serverkeys.key_id()
 
@@ -166,7 +170,8 @@ def test_segment_after_deadline_over_http(clock: Any, client_for: Any) -> None:
     assert not BidSegment.objects.exists()
     attempt = UploadAttempt.objects.get(action="segment")
     assert (attempt.ok, attempt.stage, attempt.code) == (False, "deadline", "deadline_passed")
-    assert attempt.bytes_expected == len(data) and attempt.file_name == "a.pdf"
+    assert attempt.bytes_expected == len(data)
+    assert attempt.file_name == "a.pdf"
     # A wrong length is a validation error, recorded too.
     clock.move_to(in_upload(tender))
     client = client_for(vendor.account)
@@ -238,9 +243,10 @@ def test_case_flow_over_http(clock: Any, client_for: Any, smtp: Any, settings: A
     file = BidFile.objects.get()
     with committed():
         response = member.post(f"/bids/opening/{tender.pk}/cases/{bid.uuid}/new/",
-                               {"files": [file.pk], "description": "File tidak bisa dibuka."})
+                               {"bid_files": [file.pk], "description": "File tidak bisa dibuka."})
     case = UnopenableCase.objects.get()
-    assert response.status_code == 302 and case.request_letter is not None
+    assert response.status_code == 302
+    assert case.request_letter is not None
     admin_client = client_for(admin)
     assert smtp.to(admin.email)
     with committed():
@@ -291,5 +297,6 @@ def test_opening_key_page(client_for: Any) -> None:
     response = client.post("/bids/opening-key/", {
         "action": "change", "change-passphrase": "wrong passphrase here",
         "change-new_passphrase": "x", "change-new_passphrase_again": "x"})
-    assert response.status_code == 200 and response.context["change_form"].errors
+    assert response.status_code == 200
+    assert response.context["change_form"].errors
     assert settings.BIDS_ARGON2_MEMORY_KIB > 0

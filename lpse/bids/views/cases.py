@@ -26,7 +26,11 @@ from lpse.core.tables import FilteredTableView
 class CaseListView(FilteredTableView):
     table_class = CaseTable
     filterset_class = CaseFilter
-    title = gettext_lazy("Bid files that cannot be opened")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Bid files that cannot be opened")
+        return context
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if not request.user.is_authenticated:
@@ -56,7 +60,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-ACTIONS: dict[str, tuple[Callable[..., Any], str]] = {
+ACTIONS: dict[str, tuple[Callable[..., Any], Any]] = {
     "examine": (services.case_examine_start, gettext_lazy("Diagnostics run.")),
     "witness": (services.case_witness, gettext_lazy("The witness minutes have been issued.")),
     "prepare": (services.case_forward_prepare,
@@ -100,7 +104,11 @@ class AttemptListView(PermRequiredMixin, FilteredTableView):
     required_perm = Perm.VIEW_UPLOAD_ATTEMPTS
     table_class = AttemptTable
     filterset_class = AttemptFilter
-    title = gettext_lazy("Upload attempts")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Upload attempts")
+        return context
 
     def get_queryset(self) -> QuerySet[UploadAttempt]:
         return selectors.upload_attempts_visible_to(request_user(self.request)).order_by(

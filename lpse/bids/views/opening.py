@@ -193,7 +193,7 @@ def opened_file(request: HttpRequest, file_uuid: str) -> StreamingHttpResponse:
     inline = file.detected_type == "application/pdf" and request.GET.get("inline") == "1"
     from django.utils.http import content_disposition_header
 
-    response["Content-Disposition"] = content_disposition_header(not inline, file.name)
+    response["Content-Disposition"] = content_disposition_header(not inline, file.name) or ""
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
@@ -212,11 +212,11 @@ def case_new(request: HttpRequest, pk: int, bid_uuid: str) -> HttpResponse:
         raise Http404
     files = BidFile.objects.filter(bid=bid).exclude(open_status=BidFile.OpenStatus.SEALED)
     form = CaseForm(request.POST or None, files=files,
-                    initial={"files": files.filter(open_status=BidFile.OpenStatus.FAILED)})
+                    initial={"bid_files": files.filter(open_status=BidFile.OpenStatus.FAILED)})
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_file(actor=request_user(request), bid=bid,
-                                      files=form.cleaned_data["files"],
+                                      files=form.cleaned_data["bid_files"],
                                       description=form.cleaned_data["description"])
         except ValidationError as exc:
             add_service_errors(form, exc)

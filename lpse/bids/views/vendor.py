@@ -6,7 +6,7 @@ temporary plaintext file is ever written."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import IO, Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -130,7 +130,8 @@ def segment_put(request: HttpRequest, bid_uuid: str, file_uuid: str, index: int
                 raise services.UploadRefused(_("The request has no length."),
                                              stage="validation", code="no_length")
             segment = services.segment_receive(
-                actor=user, file=file, index=index, source=request, length=int(raw_length),
+                actor=user, file=file, index=index, source=cast(IO[bytes], request),
+                length=int(raw_length),
                 declared_sha256=request.headers.get("X-Segment-SHA256", ""))
             attempt.bytes_received = segment.size
             if index == 0:
