@@ -45,7 +45,7 @@ STEP_FORWARD = (3, "LPSE forwards the bid file that cannot be opened to LKPP", 1
 
 
 def _locked(case: UnopenableCase) -> UnopenableCase:
-    return UnopenableCase.objects.select_for_update().select_related(
+    return UnopenableCase.objects.select_for_update(of=("self",)).select_related(
         "tender", "bid", "bid__participant__vendor", "filed_by").get(pk=case.pk)
 
 

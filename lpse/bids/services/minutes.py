@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 @transaction.atomic
 def receipt_pdf_issue(*, receipt_id: int) -> IssuedDocument:
     """The PDF of a receipt (Bukti Penerimaan Penawaran), in the vendor's language."""
-    receipt = Receipt.objects.select_for_update().select_related(
+    receipt = Receipt.objects.select_for_update(of=("self",)).select_related(
         "bid", "bid__tender", "bid__participant__vendor__account").get(pk=receipt_id)
     if receipt.pdf is not None:
         return receipt.pdf

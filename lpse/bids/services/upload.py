@@ -79,7 +79,7 @@ def _participant(actor: User, tender: Tender) -> Participant:
 def _draft(actor: User, bid: Bid, *, lock: bool = False) -> Bid:
     access_bid_as_vendor(user=actor, bid=bid)
     if lock:
-        bid = Bid.objects.select_for_update().select_related(
+        bid = Bid.objects.select_for_update(of=("self",)).select_related(
             "tender", "participant", "tender__file_method").get(pk=bid.pk)
     if bid.status != Bid.Status.DRAFT:
         raise UploadRefused(_("This upload has already been submitted or has ended; start "
@@ -186,7 +186,7 @@ def segment_receive(*, actor: User, file: BidFile, index: int, source: IO[bytes]
             cleanup()
             return existing
         with transaction.atomic():
-            locked = BidFile.objects.select_for_update().select_related("bid").get(pk=file.pk)
+            locked = BidFile.objects.select_for_update(of=("self",)).select_related("bid").get(pk=file.pk)
             if locked.bid.status != Bid.Status.DRAFT or locked.status != \
                     BidFile.Status.UPLOADING:
                 raise UploadRefused(_("This file is no longer being uploaded."),
@@ -371,7 +371,7 @@ def bid_submit(*, actor: User, bid: Bid, offer_amount: Any, ip_address: str | No
     access_bid_as_vendor(user=actor, bid=bid)
     # One vendor's submissions queue on the participant row.
     Participant.objects.select_for_update().get(pk=bid.participant_id)
-    bid = Bid.objects.select_for_update().select_related(
+    bid = Bid.objects.select_for_update(of=("self",)).select_related(
         "tender", "tender__agency", "tender__file_method", "participant",
         "participant__vendor").get(pk=bid.pk)
     if bid.status == Bid.Status.SUBMITTED and hasattr(bid, "receipt"):
@@ -432,7 +432,7 @@ def bid_withdraw(*, actor: User, bid: Bid, ip_address: str | None = None) -> Bid
     """Withdraw the submitted bid before the deadline (it is kept and never opened)."""
     access_bid_as_vendor(user=actor, bid=bid)
     Participant.objects.select_for_update().get(pk=bid.participant_id)
-    bid = Bid.objects.select_for_update().select_related("tender").get(pk=bid.pk)
+    bid = Bid.objects.select_for_update(of=("self",)).select_related("tender").get(pk=bid.pk)
     if bid.status != Bid.Status.SUBMITTED:
         raise UploadRefused(_("Only a submitted bid can be withdrawn."), stage="validation",
                             code="not_submitted")
