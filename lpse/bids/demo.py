@@ -1,8 +1,7 @@
 """Demo data: the committee members' opening keys (before the tenders demo publishes its
 tenders), and helpers the tenders demo calls to submit and open sealed bids.
 
-Demo opening passphrase of each committee member: "pembukaan <user ID> sumedang", e.g.
-"pembukaan pokja1 sumedang".
+Demo opening passphrase of every committee member: "buka sampul penawaran sumedang".
 """
 
 from __future__ import annotations
@@ -26,8 +25,11 @@ ORDER = 35
 MEMBERS = ("pokja1", "pokja2", "pokja3", "pp.dinkes")
 
 
+DEMO_PASSPHRASE = "buka sampul penawaran sumedang"  # noqa: S105 — documented demo value
+
+
 def demo_passphrase(user: User) -> str:
-    return f"pembukaan {user.get_username()} sumedang"
+    return DEMO_PASSPHRASE
 
 
 def seed(context: DemoContext) -> None:
@@ -40,8 +42,7 @@ def seed(context: DemoContext) -> None:
         phrase = demo_passphrase(user)
         services.member_key_enrol(actor=user, passphrase=phrase, passphrase_again=phrase)
     if context.stdout is not None:
-        context.stdout.write('Opening passphrases of the committee: "pembukaan <user ID> '
-                             'sumedang".')
+        context.stdout.write(f'Opening passphrase of the committee members: "{DEMO_PASSPHRASE}".')
 
 
 def _demo_pdf(title: str) -> bytes:

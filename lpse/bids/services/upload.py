@@ -186,7 +186,8 @@ def segment_receive(*, actor: User, file: BidFile, index: int, source: IO[bytes]
             cleanup()
             return existing
         with transaction.atomic():
-            locked = BidFile.objects.select_for_update(of=("self",)).select_related("bid").get(pk=file.pk)
+            locked = BidFile.objects.select_for_update(of=("self",)).select_related(
+                "bid").get(pk=file.pk)
             if locked.bid.status != Bid.Status.DRAFT or locked.status != \
                     BidFile.Status.UPLOADING:
                 raise UploadRefused(_("This file is no longer being uploaded."),
