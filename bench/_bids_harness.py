@@ -56,7 +56,7 @@ class Postgres:
 
     @property
     def url(self) -> str:
-        return f"postgres://postgres@127.0.0.1:{self.port}/lpse_bench"
+        return f"postgres://postgres@127.0.0.1:{self.port}/lpse_bench?connect_timeout=5"
 
     def start(self) -> None:
         if self.directory.exists():
@@ -217,7 +217,9 @@ class Client:
     def call(self, method: str, path: str, body: bytes = b"",
              content_type: str = "application/json", headers: dict[str, str] | None = None
              ) -> Any:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
+        # As the bid page's script: 30 s plus 16 s per MiB sent, then the request is retried.
+        conn = http.client.HTTPConnection("127.0.0.1", self.port,
+                                          timeout=30 + len(body) / 65536)
         started = time.time()
         outcome = "?"
         try:

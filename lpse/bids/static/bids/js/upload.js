@@ -65,15 +65,23 @@ class UploadError extends Error {
 
 async function call(method, url, body, headers = {}) {
   let response;
+  // A request that gets no answer (server or database restarting, connection lost without
+  // an error) is abandoned and retried: 30 s plus 16 s per MiB sent (slow connections).
+  const size = body && body.byteLength ? body.byteLength : 0;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 30000 + (size / 65536) * 1000);
   try {
     response = await fetch(url, {
       method,
       body,
       credentials: "same-origin",
+      signal: controller.signal,
       headers: { "X-CSRFToken": csrfToken(), Accept: "application/json", ...headers },
     });
   } catch (error) {
     throw new UploadError(String(error), true);
+  } finally {
+    clearTimeout(timer);
   }
   let data = {};
   try {
