@@ -101,6 +101,9 @@ def django_env(pg: Postgres, var_dir: Path, **extra: str) -> dict[str, str]:
         "BIDS_SPOOL_DIR": str(var_dir / "spool"), "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_CONN_MAX_AGE": "60",
+        # glibc: fewer malloc arenas keep a threaded worker's resident memory close to
+        # what it uses (recommended for gunicorn gthread workers; see docs/apps/bids.md).
+        "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2"),
     })
     env.pop("TEST_DATABASE_URL", None)
     env.update(extra)

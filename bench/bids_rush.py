@@ -70,6 +70,7 @@ def main(output_dir: Path | None = None) -> dict[str, Any]:
         "benchmark": "bids_rush", "vendors": vendors, "file_mb": size_mb, "big_bid_mb": big_mb,
         "gunicorn": {"workers": workers, "threads": threads, "worker_class": "gthread"},
         "database": "PostgreSQL (private cluster)", "cpu_count": os.cpu_count(),
+        "malloc_arena_max": os.environ.get("MALLOC_ARENA_MAX", "2"),
     }
     with environment("rush", workers=workers, threads=threads, vendors=vendors + 1) as ctx:
         server, seeded = ctx["server"], ctx["seeded"]

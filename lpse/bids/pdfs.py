@@ -73,11 +73,11 @@ def receipt_pdf(bid: Bid) -> PdfDocument:
     for envelope in body["envelopes"]:
         doc.section(f"{envelope['label']} — {_('key fingerprint')} {envelope['key_fingerprint']}")
         rows = [[str(i), f["name"], filesize(f["size"]), split_hash(f["sha256"]), f["md5"],
-                 split_hash(f["sealed"]["sha256"]),
+                 split_hash(f["sealed"]["manifest_sha256"]),
                  _("server") if f["sha256_checked_by"] == "server" else _("browser")]
                 for i, f in enumerate(envelope["files"], start=1)]
         doc.table([_("No"), _("File"), _("Size"), _("SHA-256 (document)"),
-                   _("MD5 (compatibility)"), _("SHA-256 (sealed file)"),
+                   _("MD5 (compatibility)"), _("SHA-256 (sealed segments)"),
                    _("SHA-256 computed by")], rows)
         if "offer_form" in envelope:
             doc.paragraph(_("Offer form (offer price): sealed; SHA-256 of the sealed form "

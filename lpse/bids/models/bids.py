@@ -122,10 +122,9 @@ class BidFile(models.Model):
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     md5 = models.CharField("MD5", max_length=32, blank=True)
     sha256_server_checked = models.BooleanField(default=False)
-    # The sealed form: the concatenation of the segments' age files, in order.
+    # The sealed form: one age file per segment; sealed_sha256 is the manifest digest.
     sealed_size = models.BigIntegerField(null=True, blank=True)
     sealed_sha256 = models.CharField(max_length=64, blank=True)
-    sealed_md5 = models.CharField(max_length=32, blank=True)
     # Opening.
     open_status = models.CharField(_("result"), max_length=20, choices=OpenStatus.choices,
                                    default=OpenStatus.SEALED)

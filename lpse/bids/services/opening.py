@@ -241,7 +241,7 @@ def _receipt_entry(file: BidFile) -> dict[str, Any] | None:
         if envelope["number"] != file.envelope:
             continue
         same = [f for f in envelope["files"] if f["name"] == file.name and
-                f["sealed"]["sha256"] == file.sealed_sha256]
+                f["sealed"]["manifest_sha256"] == file.sealed_sha256]
         if same:
             return same[0]
     return None
@@ -264,7 +264,7 @@ def check_file(file: BidFile, private: bytes) -> FileCheck:
     expected_segments = entry["sealed"]["segments"]
     segments = list(file.segments.order_by("index"))
     sha, md5 = hashlib.sha256(), hashlib.md5(usedforsecurity=False)
-    sealed_sha = hashlib.sha256()
+    sealed_digests: list[str] = []
     keep = entry["type"] in (PDF, ZIP) and file.size <= settings.BIDS_METADATA_MAX_BYTES
     plain = io.BytesIO() if keep else None
     head = b""
@@ -284,8 +284,8 @@ def check_file(file: BidFile, private: bytes) -> FileCheck:
             failure = failure or ("sealed_missing", _("A sealed segment is missing from "
                                                       "storage."))
             continue
-        sealed_sha.update(data)
         digest = hashlib.sha256(data).hexdigest()
+        sealed_digests.append(digest)
         report["sealed_sha256_ok"] = digest == expected["sealed_sha256"] == segment.sealed_sha256
         try:
             chunk = crypto.age_decrypt(data, private)
@@ -319,7 +319,9 @@ def check_file(file: BidFile, private: bytes) -> FileCheck:
                                          "or SHA-256)."))
     if failure is None and entry.get("md5") and result.md5 != entry["md5"]:
         failure = ("receipt_mismatch", _("The decrypted file's MD5 differs from the receipt."))
-    if failure is None and sealed_sha.hexdigest() != entry["sealed"]["sha256"]:
+    from lpse.bids.services.upload import manifest_sha256
+
+    if failure is None and manifest_sha256(sealed_digests) != entry["sealed"]["manifest_sha256"]:
         failure = ("sealed_mismatch", _("The sealed file differs from the receipt."))
     if plain is not None and failure is None:
         result.metadata = document_metadata(plain.getvalue(), result.detected_type)

@@ -216,15 +216,11 @@ def segment_receive(*, actor: User, file: BidFile, index: int, source: IO[bytes]
         raise
 
 
-def _sealed_digests(file: BidFile) -> tuple[int, str, str]:
-    """Size, SHA-256 and MD5 of the sealed file: its segments' age files concatenated."""
-    sha, md5, size = hashlib.sha256(), hashlib.md5(usedforsecurity=False), 0
-    for name in file.segments.order_by("index").values_list("storage_name", flat=True):
-        data = sealing.read_sealed(name)
-        sha.update(data)
-        md5.update(data)
-        size += len(data)
-    return size, sha.hexdigest(), md5.hexdigest()
+def manifest_sha256(sealed_digests: list[str]) -> str:
+    """The sealed file's digest: SHA-256 over its segments' ciphertext SHA-256 digests (32
+    bytes each, in order). Binding like a hash of the concatenation, without re-reading the
+    stored ciphertext (the server cannot continue one SHA-256 across requests)."""
+    return hashlib.sha256(b"".join(bytes.fromhex(d) for d in sealed_digests)).hexdigest()
 
 
 def _hex(value: str, length: int) -> str:
@@ -254,14 +250,14 @@ def bid_file_complete(*, actor: User, file: BidFile, sha256: str, md5: str) -> B
         raise UploadRefused(_("The file arrived damaged: its SHA-256 differs from the one "
                               "your browser computed. Remove it and add it again."),
                             stage="integrity", code="file_hash")
-    sealed_size, sealed_sha, sealed_md5 = _sealed_digests(file)
+    sealed_size = sum(s.sealed_size for s in segments)
+    sealed_sha = manifest_sha256([s.sealed_sha256 for s in segments])
     with transaction.atomic():
         locked = BidFile.objects.select_for_update().get(pk=file.pk)
         if locked.status == BidFile.Status.COMPLETE:
             return locked
         locked.sha256, locked.md5, locked.sha256_server_checked = sha256, md5, server_checked
-        locked.sealed_size, locked.sealed_sha256, locked.sealed_md5 = (sealed_size, sealed_sha,
-                                                                       sealed_md5)
+        locked.sealed_size, locked.sealed_sha256 = sealed_size, sealed_sha
         locked.status, locked.completed_at = BidFile.Status.COMPLETE, timezone.now()
         locked.save()
         return locked
@@ -301,8 +297,9 @@ VERIFICATION_NOTE = {
         "Files of several segments: the whole-file SHA-256 and MD5 below were computed by "
         "your browser (sha256_checked_by = browser); the server recorded each segment's "
         "plaintext SHA-256 and checks the whole file at the opening.",
-        "The sealed (encrypted) file hashes were computed by the server over the stored "
-        "ciphertext.",
+        "Sealed (encrypted) file: the server computed the SHA-256 of every segment's "
+        "ciphertext as it stored it; manifest_sha256 is the SHA-256 over those digests in "
+        "order.",
     ],
     "at_opening": [
         "Every segment's ciphertext is checked against its recorded SHA-256, decrypted "
@@ -326,8 +323,8 @@ def _receipt_payload(bid: Bid, *, audit_seq: int, supersedes: Bid | None) -> dic
                 "sha256": f.sha256, "md5": f.md5,
                 "sha256_checked_by": "server" if f.sha256_server_checked else "browser",
                 "sealed": {
-                    "format": "age-encryption.org/v1 segments", "size": f.sealed_size,
-                    "sha256": f.sealed_sha256, "md5": f.sealed_md5,
+                    "format": "age-encryption.org/v1, one age file per segment",
+                    "size": f.sealed_size, "manifest_sha256": f.sealed_sha256,
                     "segment_plaintext_bytes": f.segment_size,
                     "segments": [{"size": s.size, "sha256": s.sha256,
                                   "sealed_size": s.sealed_size,
