@@ -1,7 +1,8 @@
 """Sealing a segment while it streams in, and reading sealed segments back.
 
-The request body is read in 64 KiB pieces, hashed (SHA-256 of the plaintext) and handed to
-the age encryptor, whose output is hashed again (SHA-256 of the ciphertext) and written to
+The request body is read in 64 KiB pieces, hashed (SHA-256 of the plaintext) and sealed
+chunk by chunk as one age file (`crypto.age_encrypt_known_length`: the segment's length is
+known in advance), whose output is hashed again (SHA-256 of the ciphertext) and written to
 a spool file that then moves into storage. Memory stays constant; the plaintext exists
 only in those buffers — never in a file, never in the database.
 """
@@ -132,6 +133,17 @@ class _PlaintextReader(io.RawIOBase):
         buffer[: len(data)] = data
         return len(data)
 
+    def read_exact(self, size: int) -> bytes:
+        """`size` bytes, or fewer only when the body ended early."""
+        parts, got = [], 0
+        while got < size:
+            piece = self.read(size - got)
+            if not piece:
+                break
+            parts.append(piece)
+            got += len(piece)
+        return b"".join(parts)
+
 
 class _HashingWriter(io.RawIOBase):
     def __init__(self, target: IO[bytes]) -> None:
@@ -185,12 +197,14 @@ def seal_segment(*, source: IO[bytes], length: int, recipient: str, deadline: da
         with os.fdopen(fd, "wb") as spool:
             writer = _HashingWriter(spool)
             try:
-                crypto.age_encrypt_stream(reader, writer, recipient)
-            except Exception as exc:
-                if reader.error is not None:
-                    raise reader.error from None
-                raise SegmentError(_("The file could not be encrypted."), stage="server",
-                                   code="encrypt_failed") from exc
+                crypto.age_encrypt_known_length(reader.read_exact, length, writer.write,
+                                                recipient)
+            except SegmentError:
+                raise
+            except crypto.CryptoError as exc:
+                if reader.size >= length:
+                    raise SegmentError(_("The file could not be encrypted."), stage="server",
+                                       code="encrypt_failed") from exc
         if reader.size != length:
             raise SegmentError(
                 _("The connection was interrupted: %(got)s of %(expected)s bytes arrived.")
