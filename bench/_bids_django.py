@@ -131,7 +131,26 @@ def open_bids(payload: dict[str, Any]) -> dict[str, Any]:
             "offers_read": Bid.objects.filter(tender=tender, offer_amount__isnull=False).count()}
 
 
+def attempts(payload: dict[str, Any]) -> dict[str, Any]:
+    """Server-side duration of the upload requests, per action (from UploadAttempt)."""
+    from lpse.bids.models import UploadAttempt
+
+    summary: dict[str, Any] = {}
+    for action in UploadAttempt.Action.values:
+        durations = sorted(a.duration_ms or 0 for a in UploadAttempt.objects.filter(
+            action=action, tender__code=payload["code"]))
+        if durations:
+            summary[action] = {"count": len(durations),
+                               "failed": UploadAttempt.objects.filter(
+                                   action=action, tender__code=payload["code"],
+                                   ok=False).count(),
+                               "median_ms": durations[len(durations) // 2],
+                               "p95_ms": durations[int(len(durations) * 0.95)],
+                               "max_ms": durations[-1]}
+    return summary
+
+
 if __name__ == "__main__":
     command, raw = sys.argv[1], sys.argv[2]
-    handler = {"seed": seed, "check": check, "open": open_bids}[command]
+    handler = {"seed": seed, "check": check, "open": open_bids, "attempts": attempts}[command]
     print(json.dumps(handler(json.loads(raw))))

@@ -112,6 +112,7 @@ def main(output_dir: Path | None = None) -> dict[str, Any]:
         del big
 
         # 4. Consistency of what was stored, then the opening of every bid.
+        result["server_request_times"] = django_script(ctx["env"], "attempts", {"code": code})
         result["stored"] = django_script(ctx["env"], "check", {"code": code})
         result["opening"] = django_script(ctx["env"], "open", {"code": code})
     stored, opening = result["stored"], result["opening"]
