@@ -3,4 +3,4 @@ from lpse.core.scheduler import register
 
 register("bids.drafts_expire", "*/15 * * * *", drafts_expire,
          description="Expire bid drafts left at the upload deadline; delete their sealed "
-                     "segments.")
+                     "segments; remove spool files left by killed workers.")

@@ -234,6 +234,20 @@ def seal_segment(*, source: IO[bytes], length: int, recipient: str, deadline: da
             os.unlink(spool_path)
 
 
+def spool_sweep(older_than_seconds: int = 6 * 3600) -> int:
+    """Remove spool files left by a killed worker (ciphertext only, never plaintext)."""
+    import time
+
+    limit = time.time() - older_than_seconds
+    removed = 0
+    for path in settings.BIDS_SPOOL_DIR.glob("seg-*.age"):
+        with contextlib.suppress(FileNotFoundError):
+            if path.stat().st_mtime < limit:
+                path.unlink()
+                removed += 1
+    return removed
+
+
 def read_sealed(storage_name: str) -> bytes:
     """A sealed segment's bytes (at most BIDS_SEGMENT_BYTES plus 16 bytes per 64 KiB)."""
     with default_storage.open(storage_name, "rb") as handle:

@@ -22,6 +22,8 @@ def opening_verify(*, opening_id: int) -> None:
 
 @task()
 def drafts_expire() -> int:
+    from lpse.bids.sealing import spool_sweep
     from lpse.bids.services.upload import drafts_expire as expire
 
+    spool_sweep()
     return expire()

@@ -6,6 +6,7 @@ import hashlib
 import io
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -573,3 +574,19 @@ def test_revoked_member_key_loses_its_share(clock: Any) -> None:
                                 passphrase="a brand new passphrase 99")
     open_envelope(tender, members=tender.committee.member_users()[1:])
     assert Opening.objects.get().status == Opening.Status.DONE
+
+
+def test_spool_sweep_removes_leftovers_of_killed_workers(settings: Any) -> None:
+    import os
+    import time
+
+    from lpse.bids.sealing import spool_dir, spool_sweep
+
+    old = Path(spool_dir()) / "seg-killed.age"
+    fresh = Path(spool_dir()) / "seg-running.age"
+    old.write_bytes(b"age-encryption.org/v1\n...")
+    fresh.write_bytes(b"age-encryption.org/v1\n...")
+    os.utime(old, (time.time() - 7 * 3600, time.time() - 7 * 3600))
+    assert spool_sweep() == 1
+    assert not old.exists()
+    assert fresh.exists()
