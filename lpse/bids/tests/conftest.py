@@ -49,3 +49,29 @@ def _english(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     with translation.override("en"):
         yield
+
+
+def _reseed_master_data() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from lpse.catalog.models import ProcurementCategory
+
+    if not ProcurementCategory.objects.exists():
+        importlib.import_module("lpse.catalog.migrations.0002_seed_master_data").seed(apps, None)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """A transactional test ends by emptying every table, the catalog's master data (seeded
+    by its migration) included; put it back so the tests after it — other apps' too, on the
+    same worker — find the database as migrated."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _reseed_master_data()
+    return result

@@ -32,7 +32,7 @@ from lpse.core.testing.fixtures import browser_login
 from lpse.tenders.tests.factories import join, make_vendor
 
 pytestmark = [pytest.mark.browser,
-              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+              pytest.mark.django_db(transaction=True)]
 
 
 def test_upload_receipt_opening_by_k_members_minutes(new_page: Any, clock: Any,

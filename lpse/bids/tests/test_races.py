@@ -17,7 +17,7 @@ from lpse.bids.models import Bid, BidSegment, Receipt
 from lpse.bids.tests.factories import in_upload, pdf_bytes, sealed_tender, send_file
 from lpse.tenders.tests.factories import join, make_vendor
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _together(*actions: Callable[[], Any]) -> list[Any]:
