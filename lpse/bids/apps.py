@@ -8,7 +8,7 @@ class BidsConfig(AppConfig):
     verbose_name = _("Bids")
 
     def ready(self) -> None:
-        from lpse.bids import file_access, pdfs  # noqa: F401  (access rules)
+        from lpse.bids import file_access, operations, pdfs  # noqa: F401  (access rules)
         from lpse.bids.bidsource import SealedBidSource
         from lpse.bids.services.keys import publish_check, tender_keys_on_publish
         from lpse.tenders.bidding import register_bid_source
@@ -17,3 +17,4 @@ class BidsConfig(AppConfig):
         register_bid_source(SealedBidSource())
         register_publish_check(publish_check)
         register_publish_callback(tender_keys_on_publish)
+        operations.register()

@@ -1,10 +1,8 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from lpse.bids.views import bench, cases, opening, public, vendor
 
 app_name = "bids"
-
-CODE = r"(?P<code>[0-9]{6,20})"
 
 urlpatterns = [
     # Public
@@ -12,8 +10,8 @@ urlpatterns = [
     path("receipts/verify/", public.receipt_verify, name="receipt_verify"),
     path("time/", vendor.server_time, name="server_time"),
     # Vendors
-    re_path(rf"^tender/{CODE}/$", vendor.bid_page, name="bid"),
-    re_path(rf"^tender/{CODE}/upload/$", vendor.upload_start, name="upload_start"),
+    path("tender/<str:code>/", vendor.bid_page, name="bid"),
+    path("tender/<str:code>/upload/", vendor.upload_start, name="upload_start"),
     path("upload/<uuid:bid_uuid>/files/", vendor.file_declare, name="file_declare"),
     path("upload/<uuid:bid_uuid>/files/<uuid:file_uuid>/segments/<int:index>/",
          vendor.segment_put, name="segment_put"),

@@ -6,6 +6,8 @@
 | 2    | LPSE examines the file(s), records a finding          | LPSE admin    | 5–15 min  |
 | —    | LPSE witnesses: Berita Acara Kesaksian (Pasal 9 (2))  | LPSE admin    | —         |
 | 3    | LPSE forwards the case to LKPP (package, never keys)  | LPSE admin    | 1–5 min   |
+
+The step timings feed the SOP report through lpse.bids.operations.
 """
 
 from __future__ import annotations
@@ -31,17 +33,10 @@ from lpse.bids.models import Bid, BidFile, Opening, UnopenableCase, UploadAttemp
 from lpse.bids.services.opening import check_file, opened_private_key
 from lpse.core.documents import document_issue
 from lpse.core.files import store_bytes
-from lpse.tenders.sop import sop_step_record
 
 if TYPE_CHECKING:
     from lpse.accounts.models import User
 
-PROCEDURE = "III-3.2"
-STEP_FILE = (1, "Committee files the request about a bid file that cannot be opened", None,
-             None, "Waktu tidak ditentukan")
-STEP_EXAMINE = (2, "LPSE examines the bid file that cannot be opened", 5, 15, "5-15 menit")
-STEP_FORWARD = (3, "LPSE forwards the bid file that cannot be opened to LKPP", 1, 5,
-                "1-5 menit")
 
 
 def _locked(case: UnopenableCase) -> UnopenableCase:
@@ -81,8 +76,6 @@ def case_file(*, actor: User, bid: Bid, files: Sequence[BidFile], description: s
             doc=pdfs.case_request_letter(case), filename=f"permohonan-{case.pk}.pdf",
             issued_by=actor, subject=case)
     case.save(update_fields=["request_letter"])
-    sop_step_record(step=STEP_FILE, actor=actor, actor_role="committee", started_at=now,
-                    ended_at=now, subject=case, procedure=PROCEDURE)
     audit_record(action="bids.case_filed", actor=actor, target=case,
                  data={"tender": tender.code, "bid": str(bid.uuid),
                        "files": [f.name for f in chosen], "description": description})
@@ -172,10 +165,6 @@ def case_conclude(*, actor: User, case: UnopenableCase, outcome: str, finding: s
                 file.open_status, file.open_error, file.open_message = (
                     BidFile.OpenStatus.OK, "", "")
                 file.save(update_fields=["open_status", "open_error", "open_message"])
-    assert case.examination_started_at is not None
-    sop_step_record(step=STEP_EXAMINE, actor=actor, actor_role="appadmin",
-                    started_at=case.examination_started_at, ended_at=now, subject=case,
-                    procedure=PROCEDURE)
     audit_record(action="bids.case_concluded", actor=actor, target=case,
                  data={"outcome": outcome, "finding": finding})
     return case
@@ -279,10 +268,6 @@ def case_forward(*, actor: User, case: UnopenableCase) -> UnopenableCase:
     case.status, case.forwarded_at, case.forwarded_by = (UnopenableCase.Status.FORWARDED,
                                                          now, actor)
     case.save(update_fields=["status", "forwarded_at", "forwarded_by"])
-    assert case.forward_started_at is not None
-    sop_step_record(step=STEP_FORWARD, actor=actor, actor_role="appadmin",
-                    started_at=case.forward_started_at, ended_at=now, subject=case,
-                    procedure=PROCEDURE)
     audit_record(action="bids.case_forwarded", actor=actor, target=case,
                  data={"to": settings.BIDS_LKPP_EMAIL, "package": case.lkpp_package.sha256})
     notifications.case_forwarded(case)
