@@ -238,7 +238,8 @@ def test_case_flow_over_http(clock: Any, client_for: Any, smtp: Any, settings: A
     path.write_bytes(bytes(raw))
     clock.move_to(in_opening(tender))
     open_envelope(tender)
-    member = client_for(tender.committee.member_users()[0])
+    member_user = tender.committee.member_users()[0]
+    member = client_for(member_user)
     admin = make_user(Role.APPADMIN)
     file = BidFile.objects.get()
     with committed():
@@ -263,6 +264,17 @@ def test_case_flow_over_http(clock: Any, client_for: Any, smtp: Any, settings: A
     # The committee cannot run the case's LPSE steps.
     assert member.post(f"/bids/cases/{case.pk}/examine/").status_code == 302
     assert case.examiner == admin
+    # The SOP report (lpse.operations) reads the step timings of Lampiran III 3.2.
+    from lpse.operations.hooks import Period, sop_source
+
+    period = Period(case.filed_at - timedelta(days=1), case.filed_at + timedelta(days=1))
+    for step, actor in (("1", member_user.username), ("2", admin.username),
+                        ("3", admin.username)):
+        source = sop_source("3.2", step)
+        assert source is not None
+        cases = source(period)
+        assert [c.actor for c in cases] == [actor]
+        assert cases[0].finished_at >= cases[0].started_at
 
 
 def test_list_query_counts(clock: Any, client_for: Any,
