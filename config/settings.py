@@ -419,6 +419,9 @@ TENDER_OBJECTION_ANSWER_DAYS = env.int("TENDER_OBJECTION_ANSWER_DAYS", default=3
 # Minimum stage durations per selection method, overriding the legal defaults, as JSON:
 # {"tender": {"upload": [5, "working_days"], "objection": [5, "calendar_days"], ...}}
 TENDER_STAGE_RULES = env.json("TENDER_STAGE_RULES", default={})
+# Seconds a page of the public tender list (HTML and API) is served from the cache; the
+# current stage shown may lag the clock by that much. Publications and changes flush it.
+TENDER_PUBLIC_LIST_CACHE_SECONDS = env.int("TENDER_PUBLIC_LIST_CACHE_SECONDS", default=30)
 
 # --- Operations: monitoring, alerts, maintenance (lpse.operations) ------------------------
 # Thresholds are percentages of capacity unless named otherwise; crossing one opens an alert

@@ -9,7 +9,9 @@ class TendersConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers who may read the tenders' official PDFs (core.documents).
-        from lpse.tenders import documents  # noqa: F401
-        from lpse.tenders import operations
+        from lpse.tenders import (
+            documents,  # noqa: F401
+            operations,
+        )
 
         operations.register()

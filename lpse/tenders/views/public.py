@@ -70,15 +70,13 @@ class PublicFilterForm(forms.Form):
 def public_list(request: HttpRequest) -> HttpResponse:
     form = PublicFilterForm(request.GET or None)
     params = form.params() if request.GET else {}
-    now = timezone.now()
-    page = selectors.public_tender_page(
-        selectors.public_tender_filter(params, now), sort=params.get("sort") or "newest",
-        after=request.GET.get("after"), before=request.GET.get("before"))
-    rows = [(tender, tender.current_stage(now)) for tender in page.items]
+    sort = params.pop("sort", None) or "newest"
+    page = selectors.public_tender_page_cached(
+        params, sort=sort, after=request.GET.get("after"), before=request.GET.get("before"))
     query = request.GET.copy()
     query.pop("after", None)
     query.pop("before", None)
-    context = {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
+    context = {"form": form, "page": page, "rows": page.items, "query": query.urlencode()}
     template = "tenders/public_list.html"
     if getattr(request, "htmx", False):
         template += "#results"
