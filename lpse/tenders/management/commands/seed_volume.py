@@ -18,7 +18,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -44,6 +44,7 @@ from lpse.tenders.models import (
 )
 from lpse.tenders.schedule import StageWindow, default_schedule
 from lpse.tenders.search import build_search_text
+from lpse.tenders.selectors import public_list_changed
 from lpse.tenders.stages import StageCode, plan_for
 from lpse.vendors.models import Vendor
 
@@ -88,6 +89,12 @@ class Command(BaseCommand):
         self.stdout.write(f"vendors: {len(pool)} in the pool")
         setup = self._officials(agencies)
         created = self._tenders(tenders, setup, pool, rng, options["participants"])
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                for table in ("tenders_tender", "tenders_schedulestage", "tenders_participant",
+                              "tenders_package", "vendors_vendor"):
+                    cursor.execute(f"ANALYZE {table}")
+        public_list_changed()
         with transaction.atomic():
             audit_record(action="tenders.volume_seeded", actor=None, data={
                 "tenders": created, "vendors": vendors,
