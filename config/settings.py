@@ -113,6 +113,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+DJANGO_TABLES2_TEMPLATE = "includes/tables2.html"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
