@@ -13,13 +13,12 @@ from lpse.helpdesk.models import Ticket
 def _desk_summary(request: HttpRequest) -> dict[str, Any]:
     late = Q(first_response_breached=True) | Q(update_breached=True) | \
         Q(resolution_breached=True)
-    counts = Ticket.objects.filter(status__in=Ticket.OPEN_STATES).aggregate(
+    return Ticket.objects.filter(status__in=Ticket.OPEN_STATES).aggregate(
         open=Count("pk"), late=Count("pk", filter=late),
         mine=Count("pk", filter=Q(assignee=request.user)),
         unassigned=Count("pk", filter=Q(assignee__isnull=True)),
         lkpp=Count("pk", filter=Q(status=Ticket.Status.LKPP)),
     )
-    return counts
 
 
 register_panel(Panel("helpdesk.desk", "helpdesk/panels/desk.html", _desk_summary,

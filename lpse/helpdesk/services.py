@@ -56,7 +56,8 @@ NUMBER_IN_SUBJECT = re.compile(r"\[#?(HD-\d{4}-\d{5,})\]")
 
 
 class UploadLike(Protocol):
-    name: str | None
+    @property
+    def name(self) -> str | None: ...
 
     def read(self, size: int = -1, /) -> bytes: ...
 
@@ -720,7 +721,8 @@ def canned_response_save(*, actor: User, response: CannedResponse | None, title:
 def _unique_slug(title: str, exclude: int | None) -> str:
     base = slugify(title)[:180] or "artikel"
     slug, n = base, 2
-    while Article.objects.filter(slug=slug).exclude(pk=exclude).exists():
+    taken = Article.objects.exclude(pk=exclude) if exclude else Article.objects.all()
+    while taken.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 

@@ -7,10 +7,10 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from lpse.core.tables import SearchFilterSet
 from lpse.core.templatetags.lpse import wib
 from lpse.helpdesk.models import Article, CannedResponse, Ticket
 from lpse.helpdesk.selectors import handlers
-from lpse.core.tables import SearchFilterSet
 
 _ATTRS = {"class": "table table-sm table-hover align-middle"}
 _TEMPLATE = "django_tables2/bootstrap5-responsive.html"

@@ -23,7 +23,7 @@ from lpse.accounts.roles import Perm, Role, has_perm
 from lpse.audit.services import audit_record
 from lpse.core.calendar import to_wib
 from lpse.core.documents import document_issue
-from lpse.core.files import LETTER_POLICY, JPEG, PDF, PNG, FilePolicy, open_stored, store_file
+from lpse.core.files import JPEG, LETTER_POLICY, PDF, PNG, FilePolicy, open_stored, store_file
 from lpse.core.mail import send_mail_on_commit
 from lpse.core.models import IssuedDocument
 from lpse.core.pdf import PdfDocument, format_date_id
