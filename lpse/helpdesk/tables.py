@@ -14,10 +14,13 @@ from lpse.helpdesk.selectors import handlers
 
 _ATTRS = {"class": "table table-sm table-hover align-middle"}
 _TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+# Row links open the page itself: the table container is hx-boosted for sorting and paging.
+_LINK = {"a": {"hx-boost": "false"}}
 
 
 class TicketTable(tables.Table):
     number = tables.Column(linkify=("helpdesk:desk_ticket", {"pk": tables.A("pk")}),
+                           attrs=_LINK,
                            verbose_name=_("Number"))
     received_at = tables.Column(verbose_name=_("Received"))
     requester_name = tables.Column(verbose_name=_("Requester"))
@@ -73,6 +76,7 @@ class TicketFilter(SearchFilterSet):
 
 class MyTicketTable(tables.Table):
     number = tables.Column(linkify=("helpdesk:my_ticket", {"pk": tables.A("pk")}),
+                           attrs=_LINK,
                            verbose_name=_("Number"))
     received_at = tables.Column(verbose_name=_("Received"))
 
@@ -96,7 +100,7 @@ class MyTicketFilter(SearchFilterSet):
 
 
 class CannedResponseTable(tables.Table):
-    title = tables.Column(linkify=("helpdesk:canned_edit", {"pk": tables.A("pk")}))
+    title = tables.Column(linkify=("helpdesk:canned_edit", {"pk": tables.A("pk")}), attrs=_LINK)
 
     class Meta:
         model = CannedResponse
@@ -114,7 +118,7 @@ class CannedResponseFilter(SearchFilterSet):
 
 
 class ArticleTable(tables.Table):
-    title = tables.Column(linkify=("helpdesk:article_edit", {"pk": tables.A("pk")}))
+    title = tables.Column(linkify=("helpdesk:article_edit", {"pk": tables.A("pk")}), attrs=_LINK)
 
     class Meta:
         model = Article

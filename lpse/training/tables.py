@@ -10,10 +10,13 @@ from lpse.training.models import Room, TrainingRequest, TrainingSession
 
 _ATTRS = {"class": "table table-sm table-hover align-middle"}
 _TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+# Row links open the page itself: the table container is hx-boosted for sorting and paging.
+_LINK = {"a": {"hx-boost": "false"}}
 
 
 class TrainingRequestTable(tables.Table):
     number = tables.Column(linkify=("training:request_detail", {"pk": tables.A("pk")}),
+                           attrs=_LINK,
                            verbose_name=_("Number"))
     agency = tables.Column(accessor="agency__code", verbose_name=_("Agency"),
                            order_by=("agency__code",))
@@ -42,6 +45,7 @@ class TrainingRequestFilter(SearchFilterSet):
 
 class TrainingSessionTable(tables.Table):
     title = tables.Column(linkify=("training:session_detail", {"pk": tables.A("pk")}),
+                           attrs=_LINK,
                           verbose_name=_("Title"))
     starts_at = tables.Column(verbose_name=_("Starts"))
     room = tables.Column(accessor="room__name", verbose_name=_("Room"),
@@ -70,7 +74,7 @@ class TrainingSessionFilter(SearchFilterSet):
 
 
 class RoomTable(tables.Table):
-    name = tables.Column(linkify=("training:room_edit", {"pk": tables.A("pk")}))
+    name = tables.Column(linkify=("training:room_edit", {"pk": tables.A("pk")}), attrs=_LINK)
 
     class Meta:
         model = Room

@@ -134,9 +134,11 @@ def test_api_tickets_and_inbound_email(client_for) -> None:
            b"Message-ID: <z@x>\r\n\r\nKapan pelatihan?\r\n")
     response = client.post("/api/v1/helpdesk/inbound-email/", raw,
                            content_type="message/rfc822")
-    assert response.status_code == 201 and response.json()["created"] is True
+    assert response.status_code == 201
+    assert response.json()["created"] is True
     again = client.post("/api/v1/helpdesk/inbound-email/", raw, content_type="message/rfc822")
-    assert again.status_code == 200 and again.json()["created"] is False
+    assert again.status_code == 200
+    assert again.json()["created"] is False
     vendor_client = client_for(vendor)
     assert vendor_client.get("/api/v1/helpdesk/tickets/").status_code == 403
     assert vendor_client.post("/api/v1/helpdesk/inbound-email/", raw,

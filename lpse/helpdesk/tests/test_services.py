@@ -24,9 +24,12 @@ def officer():
 
 def test_quick_log_with_an_answer_on_the_spot_is_recorded_resolved(officer) -> None:
     ticket = phone_ticket(officer, answer="Silakan cek folder spam.")
-    assert ticket.number.startswith("HD-") and ticket.status == Ticket.Status.RESOLVED
-    assert ticket.logged_by == officer and ticket.assignee == officer
-    assert ticket.first_responded_at is not None and ticket.resolved_at is not None
+    assert ticket.number.startswith("HD-")
+    assert ticket.status == Ticket.Status.RESOLVED
+    assert ticket.logged_by == officer
+    assert ticket.assignee == officer
+    assert ticket.first_responded_at is not None
+    assert ticket.resolved_at is not None
     actions = list(ticket.events.values_list("action", flat=True))
     assert actions == ["created", "replied", "resolved"]
     assert AuditEvent.objects.filter(action="helpdesk.ticket.created",
@@ -39,7 +42,8 @@ def test_reply_is_emailed_with_the_signed_link(officer, smtp,
         ticket = phone_ticket(officer)
         services.ticket_reply(actor=officer, ticket=ticket, body="Akun sudah kami aktifkan.")
     received, reply = smtp.to("ade@mitra.test")
-    assert ticket.number in received["Subject"] and ticket.number in reply["Subject"]
+    assert ticket.number in received["Subject"]
+    assert ticket.number in reply["Subject"]
     assert "Akun sudah kami aktifkan." in smtp.body(reply)
     link = smtp.last_link("ade@mitra.test", "/helpdesk/t/")
     assert services.ticket_token(ticket) in link
@@ -79,14 +83,16 @@ def test_logged_in_requester_type_comes_from_the_account() -> None:
         category=Ticket.Category.TENDER, subject="Jadwal", description="Bagaimana?",
         tender_code="t-2026-001")
     assert ticket.requester_type == Ticket.RequesterType.PPK
-    assert ticket.requester_name == ppk.full_name and ticket.tender_code == "T-2026-001"
+    assert ticket.requester_name == ppk.full_name
+    assert ticket.tender_code == "T-2026-001"
     assert ticket.requester_organisation == ppk.agency.name
 
 
 def test_attachments_are_checked_and_nothing_is_half_saved(officer) -> None:
     with pytest.raises(ValidationError):
         phone_ticket(officer, files=[upload(b"MZ\x90\x00 not a pdf", "virus.exe")])
-    assert not Ticket.objects.exists() and not StoredFile.objects.exists()
+    assert not Ticket.objects.exists()
+    assert not StoredFile.objects.exists()
     ticket = phone_ticket(officer, files=[upload(PNG_BYTES, "layar.png")])
     assert ticket.attachments.get().file.content_type == "image/png"
 
@@ -99,7 +105,8 @@ def test_merge_moves_the_duplicate_and_tells_its_requester(
     with django_capture_on_commit_callbacks(execute=True):
         services.ticket_merge(actor=officer, ticket=duplicate, into=first)
     duplicate.refresh_from_db()
-    assert duplicate.status == Ticket.Status.MERGED and duplicate.merged_into == first
+    assert duplicate.status == Ticket.Status.MERGED
+    assert duplicate.merged_into == first
     assert first.attachments.count() == 1
     assert duplicate.number in first.messages.get().body
     assert first.number in smtp.to("kantor@mitra.test")[-1]["Subject"]
@@ -126,7 +133,8 @@ def test_escalation_to_lkpp_is_tracked_until_answered(officer) -> None:
                                     answer="Gunakan versi terbaru.")
     ticket.refresh_from_db()
     escalation.refresh_from_db()
-    assert ticket.status == Ticket.Status.OPEN and escalation.answered_at is not None
+    assert ticket.status == Ticket.Status.OPEN
+    assert escalation.answered_at is not None
     assert ticket.events.filter(action=TicketEvent.Action.LKPP_UPDATE).count() == 2
 
 
@@ -137,7 +145,8 @@ def test_rating_closes_and_only_once(officer) -> None:
     services.ticket_reply(actor=officer, ticket=ticket, body="Beres.", resolve=True)
     services.ticket_rate(ticket=ticket, rating=4, comment="Cepat")
     ticket.refresh_from_db()
-    assert ticket.status == Ticket.Status.CLOSED and ticket.rating == 4
+    assert ticket.status == Ticket.Status.CLOSED
+    assert ticket.rating == 4
     with pytest.raises(ValidationError):
         services.ticket_rate(ticket=ticket, rating=5)
 
@@ -146,7 +155,8 @@ def test_requester_message_reopens_a_resolved_ticket(officer) -> None:
     ticket = phone_ticket(officer, answer="Coba lagi.")
     services.ticket_requester_message(ticket=ticket, body="Masih gagal.")
     ticket.refresh_from_db()
-    assert ticket.status == Ticket.Status.OPEN and ticket.resolved_at is None
+    assert ticket.status == Ticket.Status.OPEN
+    assert ticket.resolved_at is None
 
 
 def _email(subject: str, sender: str = "Ade <ade@mitra.test>", message_id: str = "<a@x>",
@@ -164,12 +174,16 @@ def _email(subject: str, sender: str = "Ade <ade@mitra.test>", message_id: str =
 def test_inbound_email_creates_a_ticket_then_adds_replies(officer) -> None:
     ticket, created = services.ticket_from_email(
         actor=officer, raw=_email("Tidak bisa login", attachment=(PDF_BYTES, "surat.pdf")))
-    assert created and ticket.channel == Ticket.Channel.EMAIL
-    assert ticket.requester_email == "ade@mitra.test" and ticket.requester_name == "Ade"
+    assert created
+    assert ticket.channel == Ticket.Channel.EMAIL
+    assert ticket.requester_email == "ade@mitra.test"
+    assert ticket.requester_name == "Ade"
     assert ticket.attachments.count() == 1
     same, created = services.ticket_from_email(
         actor=officer, raw=_email("Tidak bisa login", attachment=(PDF_BYTES, "surat.pdf")))
-    assert same == ticket and not created and Ticket.objects.count() == 1
+    assert same == ticket
+    assert not created
+    assert Ticket.objects.count() == 1
     _reply, created = services.ticket_from_email(
         actor=officer, raw=_email(f"Re: [{ticket.number}] Tidak bisa login",
                                   message_id="<b@x>",
@@ -200,7 +214,8 @@ def test_report_counts_and_csv(officer) -> None:
     report = reports.helpdesk_report(today, today)
     assert report.total == 2
     assert report.by_channel == {"phone": 1, "walk_in": 1}
-    assert report.resolved == 1 and report.resolution_rate == 100.0
+    assert report.resolved == 1
+    assert report.resolution_rate == 100.0
     csv_text = reports.helpdesk_csv(today, today)
     assert csv_text.splitlines()[0].startswith("number,received_at_wib,channel")
     assert len(csv_text.splitlines()) == 3

@@ -60,7 +60,8 @@ def test_breach_flagged_after_due_time_and_escalated_to_the_head_once(
     assert [t.pk for t in breached] == [ticket.pk]
     assert again == []
     ticket.refresh_from_db()
-    assert ticket.first_response_breached and not ticket.resolution_breached
+    assert ticket.first_response_breached
+    assert not ticket.resolution_breached
     assert ticket.escalated_to_head_at == wib(18, 10, 1)
     assert ticket.events.filter(action=TicketEvent.Action.ESCALATED_HEAD).count() == 1
     message = smtp.to(head.email)[-1]
@@ -75,7 +76,8 @@ def test_waiting_for_the_requester_pauses_the_clock(officer) -> None:
         services.ticket_reply(actor=officer, ticket=ticket, body="Mohon kirim NPWP.",
                               wait_for_requester=True)
     ticket.refresh_from_db()
-    assert ticket.status == Ticket.Status.WAITING and ticket.is_paused
+    assert ticket.status == Ticket.Status.WAITING
+    assert ticket.is_paused
     assert ticket.resolution_due is None
     # A long wait over the weekend and the holiday never breaches.
     with time_machine.travel(wib(25, 12), tick=False):
@@ -83,7 +85,8 @@ def test_waiting_for_the_requester_pauses_the_clock(officer) -> None:
     with time_machine.travel(wib(18, 9, 30), tick=False):
         services.ticket_requester_message(ticket=ticket, body="NPWP terlampir.")
     ticket.refresh_from_db()
-    assert ticket.status == Ticket.Status.OPEN and not ticket.is_paused
+    assert ticket.status == Ticket.Status.OPEN
+    assert not ticket.is_paused
     # Paused: Friday 14:30–15:00 and Tuesday 09:00–09:30 = 60 working minutes.
     assert ticket.paused_minutes == 60
     # Resolution target 1080 + 60 paused: Fri 60, Tue 360, Wed 360, Thu 360 -> Thu 15:00.
