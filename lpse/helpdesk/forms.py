@@ -15,6 +15,10 @@ from lpse.helpdesk.selectors import handlers
 ATTACHMENT_HELP = _("Optional. PDF, JPEG or PNG, at most 5 MB.")
 
 
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
 class QuickLogForm(forms.Form):
     """Phone or walk-in request, logged by the helpdesk officer in under a minute."""
 
@@ -174,8 +178,8 @@ class ArticleForm(forms.ModelForm[Article]):
 
 
 class ReportPeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=DATE_INPUT)
+    end = forms.DateField(label=_("To"), widget=DATE_INPUT)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -17,6 +17,10 @@ from lpse.training.selectors import active_rooms, helpdesk_officers, trainers
 _TIMER_SALT = "lpse.training.step-timer"
 
 
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
 class StepTimerForm(forms.Form):
     """Carries the moment the form was opened, so the step's duration can be recorded
     against the regulation's standard time. Signed: it cannot be made up."""
@@ -40,7 +44,7 @@ class StepTimerForm(forms.Form):
 class TrainingRequestForm(forms.Form):
     letter_number = forms.CharField(label=_("Letter number"), max_length=100)
     letter_date = forms.DateField(label=_("Letter date"),
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+                                  widget=DATE_INPUT)
     letter = forms.FileField(label=_("Letter (scan)"),
                              help_text=_("PDF, JPEG or PNG, at most 10 MB."))
     audience = forms.ChoiceField(label=_("Participants are"), choices=Audience.choices,
@@ -72,7 +76,7 @@ class DeclineForm(forms.Form):
 
 class ConfirmForm(StepTimerForm):
     agreed_date = forms.DateField(label=_("Agreed date"),
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+                                  widget=DATE_INPUT)
     note = forms.CharField(label=_("Notes of the phone call"), required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -80,10 +84,10 @@ class ConfirmForm(StepTimerForm):
 class ScheduleForm(StepTimerForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     audience = forms.ChoiceField(label=_("Participants are"), choices=Audience.choices)
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
     start_time = forms.TimeField(label=_("From"), initial=time(9, 0),
-                                 widget=forms.TimeInput(attrs={"type": "time"}))
-    end_time = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
+                                 widget=TIME_INPUT)
+    end_time = forms.TimeField(label=_("Until"), widget=TIME_INPUT)
     room = forms.ModelChoiceField(label=_("Room"), queryset=Room.objects.none())
     capacity = forms.IntegerField(label=_("Seats"), min_value=1, max_value=500)
     open_enrolment = forms.BooleanField(label=_("Vendors may enrol themselves"),
