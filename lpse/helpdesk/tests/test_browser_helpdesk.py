@@ -5,6 +5,7 @@ through the signed link."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -29,6 +30,7 @@ def test_phone_request_logged_answered_and_resolved(new_page, smtp) -> None:
     desk = new_page()
     browser_login(desk, "siti")
     desk.goto("/helpdesk/desk/new/")
+    opened = time.monotonic()
     desk.get_by_label("Telepon", exact=True).check()
     desk.get_by_label("Jenis pemohon").select_option(label="Penyedia")
     desk.get_by_label("Kategori").select_option(label="Pendaftaran")
@@ -40,6 +42,8 @@ def test_phone_request_logged_answered_and_resolved(new_page, smtp) -> None:
     desk.get_by_role("button", name="Catat", exact=True).click()
     desk.wait_for_url(re.compile(r"/helpdesk/desk/\d+/$"))
     expect(desk.get_by_test_id("ticket-status")).to_have_text("Baru")
+    # Only the required fields and a few optional ones: well under a minute.
+    assert time.monotonic() - opened < 60
     ticket = Ticket.objects.get()
     assert ticket.channel == Ticket.Channel.PHONE
     assert ticket.requester.username == "cv.mitra"

@@ -61,3 +61,10 @@ def test_schedule_form_explains_broken_rules(client_for) -> None:
     assert "Pelatihan untuk peserta ini dilaksanakan pukul 09:00–13:00 WIB." in page
     assert "memiliki 20 kursi" in page
     assert "isi alasan pengecualian" in page
+
+
+def test_dashboard_panels_for_the_head(client_for, vendor_session) -> None:
+    head = make_user(Role.HEAD)
+    page = client_for(head).get("/dashboard/").content.decode()
+    assert "Sesi mendatang" in page
+    assert "Tiket terbuka" in page
