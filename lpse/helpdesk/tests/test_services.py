@@ -244,3 +244,19 @@ def test_knowledge_base_suggestions(officer) -> None:
     assert [a.title for a in article_suggestions("saya lupa password")] == [
         "Lupa kata sandi akun penyedia"]
     assert article_suggestions("ab") == []
+
+
+def test_the_sop_report_reads_the_helpdesk_steps(officer) -> None:
+    from lpse.core.calendar import localdate_wib
+    from lpse.operations.sop_report import build_report
+
+    phone_ticket(officer, answer="Sudah dijawab.")
+    services.ticket_create(actor=None, channel=Ticket.Channel.WEB_PUBLIC,
+                           requester_type=Ticket.RequesterType.PUBLIC, requester_name="Budi",
+                           requester_email="budi@x.test", category=Ticket.Category.OTHER,
+                           subject="Tanya", description="…")
+    today = localdate_wib()
+    rows = {row.step.code: row for row in build_report(today, today).rows
+            if row.procedure.code == "2.2"}
+    assert (rows["1"].cases, rows["2"].cases, rows["3"].cases) == (1, 1, 0)
+    assert rows["1"].breach_count == 0

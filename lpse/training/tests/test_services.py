@@ -194,3 +194,23 @@ def test_ical_feed(people) -> None:
     assert str(event["SUMMARY"]) == "Pelatihan SPSE DPUTR"
     assert event.decoded("DTSTART") == session.starts_at
     assert "Ruang Pelatihan LPSE" in str(event["LOCATION"])
+
+
+@pytest.mark.django_db
+def test_the_sop_report_reads_the_timed_steps(people) -> None:
+    from lpse.operations.sop_report import build_report
+
+    with time_machine.travel(BEFORE, tick=False):
+        session = scheduled(people["admin"], people["head"], people["helpdesk"], day=FRI)
+    with time_machine.travel(BEFORE + timedelta(minutes=30), tick=False):
+        services.reply_letter_issue(actor=people["head"], request=session.request,
+                                    started_at=BEFORE + timedelta(minutes=5))
+    report = build_report(date(2026, 11, 30), date(2026, 11, 30))
+    rows = {row.step.code: row for row in report.rows if row.procedure.code == "2.4"}
+    assert all(rows[code].recorded for code in "1234567")
+    assert (rows["1"].cases, rows["2"].cases, rows["3"].cases) == (1, 1, 1)
+    # Drawing up the letter took 25 minutes against 10–20: one breach; sending took none.
+    assert rows["4"].breach_count == 1
+    assert rows["5"].cases == 1
+    assert rows["5"].breach_count == 0
+    assert rows["4"].breaches[0].actor == people["head"].username
