@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lpse.accounts.models import User
 from lpse.helpdesk.models import Article, CannedResponse, LkppEscalation, Ticket
@@ -41,7 +42,7 @@ class QuickLogForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=Ticket.Category.choices)
     priority = forms.ChoiceField(label=_("Priority"), choices=Ticket.Priority.choices,
                                  initial=Ticket.Priority.NORMAL)
-    subject = forms.CharField(label=_("Subject"), max_length=200)
+    subject = forms.CharField(label=pgettext_lazy("letter", "Subject"), max_length=200)
     description = forms.CharField(label=_("Question or problem"),
                                   widget=forms.Textarea(attrs={"rows": 3}))
     tender_code = forms.CharField(label=_("Tender code"), max_length=40, required=False)
@@ -79,7 +80,7 @@ class PublicTicketForm(_AttachmentMixin):
     requester_type = forms.ChoiceField(label=_("You are"), choices=Ticket.RequesterType.choices,
                                        initial=Ticket.RequesterType.PUBLIC)
     category = forms.ChoiceField(label=_("Category"), choices=Ticket.Category.choices)
-    subject = forms.CharField(label=_("Subject"), max_length=200)
+    subject = forms.CharField(label=pgettext_lazy("letter", "Subject"), max_length=200)
     description = forms.CharField(label=_("Your question or problem"),
                                   widget=forms.Textarea(attrs={"rows": 5}))
     tender_code = forms.CharField(label=_("Tender code"), max_length=40, required=False)
@@ -97,7 +98,7 @@ class PublicTicketForm(_AttachmentMixin):
 
 class AccountTicketForm(_AttachmentMixin):
     category = forms.ChoiceField(label=_("Category"), choices=Ticket.Category.choices)
-    subject = forms.CharField(label=_("Subject"), max_length=200)
+    subject = forms.CharField(label=pgettext_lazy("letter", "Subject"), max_length=200)
     description = forms.CharField(label=_("Your question or problem"),
                                   widget=forms.Textarea(attrs={"rows": 5}))
     tender_code = forms.CharField(label=_("Tender code"), max_length=40, required=False)

@@ -12,6 +12,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lpse.core.models import StoredFile, TimeStampedModel
 
@@ -60,7 +61,7 @@ class Ticket(TimeStampedModel):
 
     class Status(models.TextChoices):
         NEW = "new", _("New")
-        OPEN = "open", _("In progress")
+        OPEN = "open", pgettext_lazy("ticket status", "In progress")
         WAITING = "waiting", _("Waiting for the requester")
         LKPP = "lkpp", _("Escalated to LKPP")
         RESOLVED = "resolved", _("Resolved")
@@ -96,7 +97,7 @@ class Ticket(TimeStampedModel):
     priority = models.CharField(
         _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
     )
-    subject = models.CharField(_("subject"), max_length=200)
+    subject = models.CharField(pgettext_lazy("letter", "subject"), max_length=200)
     description = models.TextField(_("description"))
     tender_code = models.CharField(
         _("tender code"), max_length=40, blank=True,

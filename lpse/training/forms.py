@@ -111,7 +111,7 @@ class ScheduleForm(StepTimerForm):
             data["starts_at"] = datetime.combine(data["date"], data["start_time"], tzinfo=WIB)
             data["ends_at"] = datetime.combine(data["date"], data["end_time"], tzinfo=WIB)
             if data["ends_at"] <= data["starts_at"]:
-                self.add_error("end_time", _("The end must be after the start."))
+                self.add_error("end_time", _("The session must end after it starts."))
         return data
 
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from lpse.accounts.models import Agency, User
 from lpse.accounts.roles import Perm, Role, has_perm
@@ -216,7 +217,7 @@ def session_schedule(
         _expect(request, TrainingRequest.Status.CONFIRMED)
         audience = request.audience
     if ends_at <= starts_at:
-        raise ValidationError({"ends_at": _("The end must be after the start.")})
+        raise ValidationError({"ends_at": _("The session must end after it starts.")})
     if starts_at <= timezone.now():
         raise ValidationError({"starts_at": _("Choose a moment in the future.")})
     # Lock the room so that two officers cannot book it twice at the same moment.
@@ -275,7 +276,7 @@ def _reply_letter_pdf(request: TrainingRequest, session: TrainingSession,
     doc.key_values([
         (_("To"), _("Head of %(agency)s") % {"agency": request.agency.name}),
         (_("Your letter"), f"{request.letter_number} · {format_date_id(request.letter_date)}"),
-        (_("Subject"), _("Training on the SPSE application: %(topic)s") % {
+        (pgettext("letter", "Subject"), _("Training on the SPSE application: %(topic)s") % {
             "topic": request.topic}),
     ])
     doc.paragraph(_(
