@@ -133,3 +133,32 @@ def test_auto_close_after_five_working_days(officer) -> None:
         assert services.tickets_autoclose() == 1
     ticket.refresh_from_db()
     assert ticket.status == Ticket.Status.CLOSED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_checks_escalate_a_breach_once() -> None:
+    import threading
+
+    from django.db import connection
+
+    officer = make_user(Role.HELPDESK)
+    make_user(Role.HEAD)
+    with time_machine.travel(wib(14, 14), tick=False):
+        ticket = phone_ticket(officer)
+    barrier = threading.Barrier(2)
+    found: list[int] = []
+
+    def check() -> None:
+        try:
+            barrier.wait()
+            found.extend(t.pk for t in services.sla_check(now=wib(18, 11)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=check) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert found == [ticket.pk]
+    assert ticket.events.filter(action=TicketEvent.Action.ESCALATED_HEAD).count() == 1
