@@ -150,7 +150,7 @@ class ArchiveWriter:
     def _encrypt(self, recipients: list[x25519.Recipient]) -> None:
         try:
             pyrage.encrypt_io(self._reader, self._sink, recipients)  # type: ignore[arg-type]
-        except BaseException as exc:  # re-raised in the caller's thread
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
             self._error = exc
         finally:
             self._reader.close()
@@ -281,7 +281,7 @@ class ArchiveReader:
             pyrage.decrypt_io(self.source, sink, self.identities)  # type: ignore[arg-type]
         except BrokenPipeError:
             pass  # the reader stopped early (it has its own error to report)
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
             self._error = exc
         finally:
             with contextlib.suppress(OSError):

@@ -162,7 +162,7 @@ class _PgDumper:
     def dump(self, out: IO[bytes]) -> None:
         """pg_dump (plain SQL, the exported snapshot) compressed with zstd into `out`."""
         with tempfile.TemporaryFile() as errors:
-            proc = subprocess.Popen(
+            proc = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
                 [_tool("pg_dump"), "--format=plain", "--no-owner", "--no-privileges",
                  f"--snapshot={self.snapshot_id}", "--encoding=UTF8"],
                 stdout=subprocess.PIPE, stderr=errors, env=_pg_env(self.params),
@@ -215,7 +215,7 @@ class _PgStatsThenDump:
         def stats() -> None:
             try:
                 self.stats.update(pg_table_stats(self.cursor))
-            except BaseException as exc:
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
                 failure.append(exc)
 
         worker = threading.Thread(target=stats, name="backup-table-stats")
@@ -257,8 +257,8 @@ class PgLoader:
     caller has checked the dump's hash."""
 
     def __init__(self, params: dict[str, str]) -> None:
-        self._errors = tempfile.TemporaryFile()
-        self._proc = subprocess.Popen(
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed in commit/abort
+        self._proc = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
             [_tool("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "--no-psqlrc"],
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._errors,
             env=_pg_env(params),
@@ -285,7 +285,7 @@ class PgLoader:
 
     def commit(self) -> None:
         try:
-            self._decompressor.flush()
+            self._decompressor.flush()  # type: ignore[no-untyped-call]
             self._stdin.write(b"\nCOMMIT;\n")
             self._stdin.close()
         except BrokenPipeError as exc:
@@ -408,7 +408,7 @@ class SqliteLoader:
         self._decompressor.write(data)
 
     def commit(self) -> None:
-        self._decompressor.flush()
+        self._decompressor.flush()  # type: ignore[no-untyped-call]
         self._file.close()
         try:
             check = sqlite3.connect(str(self._tmp_path))

@@ -136,7 +136,7 @@ class S3Destination:
     def __init__(self, *, bucket: str, prefix: str = "", endpoint_url: str | None = None,
                  region: str | None = None, access_key: str | None = None,
                  secret_key: str | None = None) -> None:
-        import boto3
+        import boto3  # type: ignore[import-untyped]
 
         self.bucket = bucket
         self.prefix = prefix
@@ -149,7 +149,7 @@ class S3Destination:
         return f"s3://{self.bucket}/{self.prefix}"
 
     def put(self, local_path: Path, name: str, size: int, sha256: str) -> StoredCopy:
-        from boto3.s3.transfer import TransferConfig
+        from boto3.s3.transfer import TransferConfig  # type: ignore[import-untyped]
 
         key = self.prefix + name
         config = TransferConfig(multipart_chunksize=64 * CHUNK, max_concurrency=2)

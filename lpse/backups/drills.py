@@ -67,7 +67,7 @@ def run_checks(context: DrillContext) -> list[dict[str, Any]]:
     for name, check in drill_checks().items():
         try:
             result = check(context)
-        except Exception as exc:  # a broken check fails the drill, it does not crash it
+        except Exception as exc:  # noqa: BLE001 - a broken check fails the drill, it does not crash it
             result = DrillCheckResult(False, f"{type(exc).__name__}: {exc}")
         results.append({"name": name, "ok": result.ok, "detail": result.detail})
     return results

@@ -171,7 +171,7 @@ def write_backup(*, out: IO[bytes], recipients: list[x25519.Recipient], recipien
         def dump() -> None:
             try:
                 dumper.dump(spool)
-            except BaseException as exc:
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
                 dump_error.append(exc)
 
         dump_thread = threading.Thread(target=dump, name="backup-dump", daemon=True)

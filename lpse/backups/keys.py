@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyrage
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-import pyrage
 from pyrage import x25519
 
 

@@ -270,18 +270,18 @@ def _alias(name: str, settings_dict: dict[str, Any]) -> Iterator[str]:
             connections[name].close()
         connections.settings.pop(name, None)
         with contextlib.suppress(AttributeError):
-            delattr(connections._connections, name)
+            del connections[name]
 
 
 def _stats(engine: str, target: Any) -> dict[str, database.TableStat]:
     if engine == "postgresql":
         with psycopg.connect(**target) as conn, conn.cursor() as cursor:
             return database.pg_table_stats(cursor)
-    conn = sqlite3.connect(str(target))
+    lite = sqlite3.connect(str(target))
     try:
-        return database.sqlite_table_stats(conn.cursor())
+        return database.sqlite_table_stats(lite.cursor())
     finally:
-        conn.close()
+        lite.close()
 
 
 def drill(*, source: IO[bytes], archive: str, identities: list[x25519.Identity],
@@ -330,7 +330,7 @@ def drill(*, source: IO[bytes], archive: str, identities: list[x25519.Identity],
                         alias=drill_alias, storage=scratch_storage, files_root=files_root,
                         manifest=report.manifest or {},
                     ))
-        except Exception as exc:  # reported, not raised: a drill always ends in a report
+        except Exception as exc:  # noqa: BLE001 - reported, not raised: a drill always ends in a report
             result.error = f"{type(exc).__name__}: {exc}"
         finally:
             if pg_target is not None and keep is None:
