@@ -460,12 +460,18 @@ def snapshot(alias: str, work_dir: Path) -> Iterator[tuple[Snapshot, Dumper]]:
             yield result
 
 
-def table_stats(alias: str) -> dict[str, TableStat]:
-    connection = connections[alias]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+def table_stats(alias: str = "default") -> dict[str, TableStat]:
+    """Per-table rows and checksums of a live database, computed exactly as for the manifest
+    (through the database driver itself, not Django's type conversions)."""
+    settings_dict = connections[alias].settings_dict
+    if engine_of(alias) == "postgresql":
+        with psycopg.connect(**pg_params(settings_dict)) as conn, conn.cursor() as cursor:  # type: ignore[arg-type]
             return pg_table_stats(cursor)
-        return sqlite_table_stats(cursor)
+    lite = sqlite3.connect(str(settings_dict["NAME"]), timeout=60)
+    try:
+        return sqlite_table_stats(lite.cursor())
+    finally:
+        lite.close()
 
 
 def is_empty(alias: str = "default") -> bool:
