@@ -243,13 +243,32 @@ class _PipeSink(io.RawIOBase):
         super().close()
 
 
+class _EntryStream(_CountingReader):
+    """An entry's bytes: a read that hits damage raises ArchiveDamaged naming the entry."""
+
+    def __init__(self, source: IO[bytes], expected: int,
+                 on_damage: Callable[[BaseException], ArchiveDamaged]) -> None:
+        super().__init__(source, None)
+        self.expected = expected
+        self.on_damage = on_damage
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            data = super().read(size)
+        except (tarfile.TarError, OSError) as exc:
+            raise self.on_damage(exc) from exc
+        if not data and self.size < self.expected:
+            raise self.on_damage(EOFError("unexpected end of data"))
+        return data
+
+
 @dataclass
 class Entry:
     """One regular file in the archive, read once as a stream."""
 
     name: str
     size: int
-    stream: _CountingReader
+    stream: _EntryStream
     sha256: str = ""
     read_bytes: int = 0
 
@@ -315,6 +334,10 @@ class ArchiveReader:
             pipe.close()
             thread.join()
 
+        def damage(cause: BaseException) -> ArchiveDamaged:
+            stop()
+            return self._damage(cause)
+
         try:
             try:
                 tar = tarfile.open(fileobj=pipe, mode="r|", bufsize=CHUNK)  # noqa: SIM115
@@ -335,17 +358,10 @@ class ArchiveReader:
                     self.state.current = info.name
                     handle = tar.extractfile(info)
                     assert handle is not None
-                    entry = Entry(info.name, info.size, _CountingReader(handle, None))
-                    try:
-                        yield entry
-                        while entry.stream.read(CHUNK):
-                            pass
-                    except (tarfile.TarError, OSError) as exc:
-                        stop()
-                        raise self._damage(exc) from exc
-                    if entry.stream.size != info.size:
-                        stop()
-                        raise self._damage(EOFError("unexpected end of data"))
+                    entry = Entry(info.name, info.size, _EntryStream(handle, info.size, damage))
+                    yield entry
+                    while entry.stream.read(CHUNK):
+                        pass
                     entry.sha256 = entry.stream.sha256.hexdigest()
                     entry.read_bytes = entry.stream.size
                     self.state.entries.append(info.name)

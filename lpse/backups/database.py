@@ -438,6 +438,17 @@ class SqliteLoader:
         self._tmp_path.unlink(missing_ok=True)
 
 
+def sqlite_clear(alias: str = "default") -> None:
+    """Drop every table (undoing a restore that did not complete)."""
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA foreign_keys=OFF")
+        for table in sqlite_tables(cursor):
+            cursor.execute(f"DROP TABLE IF EXISTS {_quote(table)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+    connection.close()
+
+
 def sqlite_keep_copy(alias: str, path: Path) -> None:
     """Keep the current database (consistently) in `path` before it is replaced."""
     target = sqlite3.connect(str(path))

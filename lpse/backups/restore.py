@@ -111,6 +111,7 @@ class RestoreResult:
     files_restored: int
     chain: ChainReport | None
     kept: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -162,33 +163,54 @@ def restore_into_live(*, source: IO[bytes], identities: list[x25519.Identity], r
     restorer = Restorer(engine=engine, new_loader=live_loader(alias), storage=storage)
     try:
         report = read_archive(source, identities, restorer)
+    except BaseException:
+        _undo(restorer, alias)
+        raise
     finally:
         restorer.close()
-    chain = None
+    if not (report.ok and restorer.database_restored):
+        # All or nothing: the target was empty (or set aside) before, so it is again.
+        _undo(restorer, alias)
+        return RestoreResult(report, False, 0, None, kept)
+    for connection in connections.all():
+        connection.close()
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    chain = verify_chain(using=alias)
+    result = RestoreResult(report, True, len(restorer.files_written), chain, kept)
+    result.warnings = check_stored_files(alias, restorer.files_written)
+    return result
+
+
+def _undo(restorer: Restorer, alias: str) -> None:
+    for name in restorer.files_written:
+        with contextlib.suppress(OSError):
+            restorer.storage.delete(name)
     if restorer.database_restored:
-        for connection in connections.all():
-            connection.close()
-        from django.contrib.contenttypes.models import ContentType
-
-        ContentType.objects.clear_cache()
-        chain = verify_chain(using=alias)
-        check_stored_files(alias, restorer.files_written, report)
-    return RestoreResult(report, restorer.database_restored, len(restorer.files_written),
-                         chain, kept)
+        if database.engine_of(alias) == "postgresql":
+            database.pg_reset_schema(alias)
+        else:
+            database.sqlite_clear(alias)
+    restorer.files_written.clear()
+    restorer.database_restored = False
 
 
-def check_stored_files(alias: str, written: dict[str, tuple[int, str]],
-                       report: CheckReport) -> None:
-    """Every stored-file record of the restored database has its file, byte-identical."""
+def check_stored_files(alias: str, written: dict[str, tuple[int, str]]) -> list[str]:
+    """Stored-file records of the restored database whose file is absent or differs from
+    the SHA-256 recorded at upload. These are faults of the source (the backup lists them
+    as warnings too), not of the archive."""
     from lpse.core.models import StoredFile
 
+    problems = []
     for name, size, sha256 in StoredFile.objects.using(alias).values_list(
             "storage_name", "size", "sha256").iterator(chunk_size=2000):
         got = written.get(name)
         if got is None:
-            report.errors.append(f"MISSING FILE of a stored-file record: {name}")
+            problems.append(f"No file for the stored-file record {name}")
         elif got != (size, sha256):
-            report.errors.append(f"BAD FILE (differs from its stored-file record): {name}")
+            problems.append(f"{name} differs from the SHA-256 recorded at upload")
+    return problems
 
 
 # --- Drill ----------------------------------------------------------------------------------
@@ -204,6 +226,7 @@ class DrillReport:
     files_checked: int = 0
     chain: ChainReport | None = None
     checks: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     error: str = ""
 
     @property
@@ -224,6 +247,7 @@ class DrillReport:
             "tables": self.tables,
             "table_mismatches": self.table_mismatches,
             "files_checked": self.files_checked,
+            "warnings": self.warnings,
             "audit_chain": None if self.chain is None else {
                 "ok": self.chain.ok, "checked": self.chain.checked,
                 "first_broken_seq": self.chain.first_broken_seq, "reason": self.chain.reason,
@@ -243,6 +267,7 @@ class DrillReport:
         out.append(f"  Tables: {matched} of {len(self.tables)} equal in rows and checksum")
         out += [f"  TABLE DIFFERS: {m}" for m in self.table_mismatches]
         out.append(f"  Files: {self.files_checked} restored and byte-identical to the manifest")
+        out += [f"  warning: {w}" for w in self.warnings]
         if self.chain is not None:
             out.append(f"  Audit chain: {'intact' if self.chain.ok else 'BROKEN'} "
                        f"({self.chain.checked} events)"
@@ -323,7 +348,7 @@ def drill(*, source: IO[bytes], archive: str, identities: list[x25519.Identity],
                 return result
             _compare(result, report, restorer, engine, pg_target or sqlite_target)
             with _alias("backup_drill", scratch_settings) as drill_alias:
-                check_stored_files(drill_alias, restorer.files_written, report)
+                result.warnings = check_stored_files(drill_alias, restorer.files_written)
                 result.chain = verify_chain(using=drill_alias)
                 if drill_checks():
                     result.checks = run_checks(DrillContext(

@@ -236,6 +236,7 @@ def archive_restore(*, path: Path, identities: list[x25519.Identity], replace: b
                     "audit_chain_ok": result.chain.ok if result.chain else None,
                     "audit_events_checked": result.chain.checked if result.chain else 0,
                     "problems": result.report.problems()[:20], "kept": result.kept,
+                    "warnings": result.warnings[:20],
                     "interrupted_runs_closed": interrupted,
                     "operator": _operator(),
                 },

@@ -39,10 +39,15 @@ class Command(BaseCommand):
                 f"({result.chain.checked} events)"
                 + ("" if result.chain.ok else
                    f" at #{result.chain.first_broken_seq}: {result.chain.reason}"))
+        for line in result.warnings:
+            self.stdout.write(self.style.WARNING(f"warning: {line}"))
         for line in result.report.problems():
             self.stderr.write(line)
+        if not result.database_restored:
+            raise CommandError("Restore FAILED (see above): nothing was restored; the database "
+                               "and storage are as empty as before. Nothing replaced was lost.")
         if not result.ok:
-            raise CommandError("Restore FAILED (see above). Nothing that was replaced was lost.")
+            raise CommandError("Restored, but the audit chain does NOT verify (see above).")
         self.stdout.write(self.style.SUCCESS(
             f"Restored {path.name}. Next: python manage.py migrate (applies migrations newer "
             "than the backup, if any)."))
