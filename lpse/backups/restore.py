@@ -289,6 +289,9 @@ def _alias(name: str, settings_dict: dict[str, Any]) -> Iterator[str]:
     )
     connections.settings[name] = configured[name]
     try:
+        # Connect at once: the scratch database is used straight away (and a test run's
+        # guard against undeclared databases only stops connections opened lazily).
+        connections[name].connect()
         yield name
     finally:
         with contextlib.suppress(Exception):
