@@ -29,6 +29,7 @@ import hashlib
 import io
 import json
 import os
+import queue
 import tarfile
 import threading
 import time
@@ -71,22 +72,54 @@ def _pipe() -> tuple[int, int]:
 
 
 class _HashingSink(io.RawIOBase):
-    """Where age writes the ciphertext: counted, hashed and written to the destination."""
+    """Where age writes the ciphertext: counted, hashed and written to the destination by
+    a thread of its own, so that encryption and the disk work at the same time."""
+
+    BATCH = 4 * CHUNK
 
     def __init__(self, out: IO[bytes]) -> None:
         self.out = out
         self.sha256 = hashlib.sha256()
         self.size = 0
+        self._batch = bytearray()
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._drain, name="backup-write", daemon=True)
+        self._thread.start()
+
+    def _drain(self) -> None:
+        while (data := self._queue.get()) is not None:
+            if self._error is not None:
+                continue
+            try:
+                self.sha256.update(data)
+                self.out.write(data)
+            except BaseException as exc:  # noqa: BLE001 - re-raised by finish()
+                self._error = exc
 
     def writable(self) -> bool:
         return True
 
     def write(self, data: Any) -> int:
+        if self._error is not None:
+            raise self._error
         view = memoryview(data)
-        self.sha256.update(view)
-        self.out.write(view)
+        self._batch += view
         self.size += len(view)
+        if len(self._batch) >= self.BATCH:
+            self._queue.put(bytes(self._batch))
+            self._batch.clear()
         return len(view)
+
+    def finish(self) -> None:
+        """Write what is left and wait for the writer thread."""
+        if self._batch:
+            self._queue.put(bytes(self._batch))
+            self._batch.clear()
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
 
 
 class _CountingReader(io.RawIOBase):
@@ -199,6 +232,7 @@ class ArchiveWriter:
             finally:
                 self._pipe.close()
                 self._thread.join()
+                self._sink.finish()
             self._check()
         return self._sink.size, self._sink.sha256.hexdigest()
 
@@ -208,6 +242,8 @@ class ArchiveWriter:
             with contextlib.suppress(Exception):
                 self._pipe.close()
             self._thread.join()
+            with contextlib.suppress(Exception):
+                self._sink.finish()
 
     def __enter__(self) -> ArchiveWriter:
         return self

@@ -95,7 +95,7 @@ class Restorer:
         except BaseException:
             writer.abort()
             raise
-        self.files_written[name] = (writer.size, writer.sha256.hexdigest())
+        self.files_written[name] = (writer.size, entry.stream.sha256.hexdigest())
 
     def close(self) -> None:
         """Abort a database load that never got its checksum (damaged archive)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -66,7 +65,6 @@ class FileWriter:
     def __init__(self, storage: Storage, name: str) -> None:
         self.storage = storage
         self.name = safe_name(name)
-        self.sha256 = hashlib.sha256()
         self.size = 0
         if isinstance(storage, FileSystemStorage):
             path = Path(storage.path(self.name))
@@ -81,7 +79,7 @@ class FileWriter:
             self._handle = tempfile.SpooledTemporaryFile(max_size=8 * CHUNK)  # noqa: SIM115
 
     def write(self, data: bytes) -> None:
-        self.sha256.update(data)
+        # The archive reader hashes every entry already: no second hash here.
         self.size += len(data)
         self._handle.write(data)
 
