@@ -33,7 +33,7 @@ import queue
 import tarfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any, BinaryIO
 
@@ -156,103 +156,123 @@ class WrittenEntry:
     sha256: str
 
 
+@dataclass
+class Source:
+    """One entry to write: exactly `size` bytes read from `stream` (or the bytes `data`)."""
+
+    name: str
+    size: int = 0
+    stream: IO[bytes] | None = None
+    data: bytes | None = None
+    mtime: float | None = None
+    count_progress: bool = True
+
+    @classmethod
+    def of_bytes(cls, name: str, data: bytes) -> Source:
+        return cls(name=name, size=len(data), data=data, count_progress=False)
+
+
+class _TarStream(io.RawIOBase):
+    """The tar stream, produced on demand while age pulls it (one thread: no pipe, no
+    hand-over between threads), hashing each entry as it goes."""
+
+    def __init__(self, sources: Iterator[Source], entries: list[WrittenEntry],
+                 progress: Callable[[int], None] | None) -> None:
+        self._chunks = self._generate(sources)
+        self._pending = memoryview(b"")
+        self.entries = entries
+        self.progress = progress
+        self.error: BaseException | None = None
+        self.written = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def _header(self, source: Source) -> bytes:
+        info = tarfile.TarInfo(source.name)
+        info.size = source.size
+        info.mtime = int(source.mtime if source.mtime is not None else time.time())
+        info.mode = 0o600
+        return info.tobuf(format=tarfile.PAX_FORMAT, encoding="utf-8",
+                          errors="surrogateescape")
+
+    def _generate(self, sources: Iterator[Source]) -> Iterator[bytes]:
+        for source in sources:
+            yield self._header(source)
+            digest = hashlib.sha256()
+            if source.data is not None:
+                digest.update(source.data)
+                yield source.data
+            else:
+                assert source.stream is not None
+                done = 0
+                while done < source.size:
+                    data = source.stream.read(min(CHUNK, source.size - done))
+                    if not data:
+                        raise ArchiveError(
+                            f"{source.name} became shorter while it was being read "
+                            f"({done} of {source.size} bytes)."
+                        )
+                    digest.update(data)
+                    done += len(data)
+                    if self.progress is not None and source.count_progress:
+                        self.progress(len(data))
+                    yield data
+            padding = -source.size % tarfile.BLOCKSIZE
+            if padding:
+                yield bytes(padding)
+            self.entries.append(WrittenEntry(source.name, source.size, digest.hexdigest()))
+        end = 2 * tarfile.BLOCKSIZE
+        yield bytes(end + (-(self.written + end) % tarfile.RECORDSIZE))
+
+    def readinto(self, buffer: Any) -> int:
+        try:
+            while not self._pending:
+                self._pending = memoryview(next(self._chunks))
+        except StopIteration:
+            return 0
+        except BaseException as exc:
+            self.error = exc
+            raise
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        self.written += n
+        return n
+
+
 class ArchiveWriter:
-    """Write entries into an encrypted archive (use as a context manager)."""
+    """Write entries into an encrypted archive.
+
+    `write(sources)` takes an iterator of Source: the next source is asked for only once the
+    previous one is completely in the archive, so a generator can build the manifest last
+    from `writer.entries`.
+    """
 
     def __init__(self, out: IO[bytes], recipients: list[x25519.Recipient],
                  progress: Callable[[int], None] | None = None) -> None:
         if not recipients:
             raise ArchiveError("No backup public key: the archive cannot be encrypted.")
+        self.out = out
+        self.recipients = recipients
         self.progress = progress
-        self._sink = _HashingSink(out)
-        self._error: BaseException | None = None
-        read_fd, write_fd = _pipe()
-        self._reader = open(read_fd, "rb", buffering=CHUNK)  # noqa: SIM115 - closed by thread
-        self._pipe = open(write_fd, "wb", buffering=0)  # noqa: SIM115 - closed in close()
-        self._thread = threading.Thread(
-            target=self._encrypt, args=(recipients,), name="backup-encrypt", daemon=True
-        )
-        self._thread.start()
-        self._tar = tarfile.open(  # noqa: SIM115 - closed in close()
-            fileobj=self._pipe, mode="w|", format=tarfile.PAX_FORMAT, bufsize=CHUNK
-        )
-        self._tar.copybufsize = CHUNK  # type: ignore[attr-defined]
         self.entries: list[WrittenEntry] = []
-        self._closed = False
 
-    def _encrypt(self, recipients: list[x25519.Recipient]) -> None:
+    def write(self, sources: Iterable[Source]) -> tuple[int, str]:
+        """Write the archive; returns the size and SHA-256 of the ciphertext written."""
+        sink = _HashingSink(self.out)
+        stream = _TarStream(iter(sources), self.entries, self.progress)
         try:
-            pyrage.encrypt_io(self._reader, self._sink, recipients)  # type: ignore[arg-type]
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
-            self._error = exc
-        finally:
-            self._reader.close()
-
-    def _check(self) -> None:
-        if self._error is not None:
-            raise ArchiveError(f"Encryption failed: {self._error}") from self._error
-
-    def _info(self, name: str, size: int, mtime: float | None) -> tarfile.TarInfo:
-        info = tarfile.TarInfo(name)
-        info.size = size
-        info.mtime = int(mtime if mtime is not None else time.time())
-        info.mode = 0o600
-        return info
-
-    def add_bytes(self, name: str, data: bytes) -> WrittenEntry:
-        return self.add_stream(name, len(data), io.BytesIO(data), count_progress=False)
-
-    def add_stream(self, name: str, size: int, source: IO[bytes], *,
-                   mtime: float | None = None, count_progress: bool = True) -> WrittenEntry:
-        """Copy exactly `size` bytes of `source` into the archive as `name`."""
-        reader = _CountingReader(source, self.progress if count_progress else None)
-        try:
-            self._tar.addfile(self._info(name, size, mtime), reader)  # type: ignore[arg-type]
-        except BrokenPipeError:
-            self._thread.join()
-            self._check()
-            raise
-        except OSError as exc:
-            if "unexpected end of data" in str(exc):
-                raise ArchiveError(
-                    f"{name} became shorter while it was being read ({reader.size} of "
-                    f"{size} bytes)."
-                ) from exc
-            raise
-        entry = WrittenEntry(name, size, reader.sha256.hexdigest())
-        self.entries.append(entry)
-        return entry
-
-    def close(self) -> tuple[int, str]:
-        """Finish the archive; returns the size and SHA-256 of the ciphertext written."""
-        if not self._closed:
-            self._closed = True
-            try:
-                self._tar.close()
-            finally:
-                self._pipe.close()
-                self._thread.join()
-                self._sink.finish()
-            self._check()
-        return self._sink.size, self._sink.sha256.hexdigest()
-
-    def abort(self) -> None:
-        if not self._closed:
-            self._closed = True
-            with contextlib.suppress(Exception):
-                self._pipe.close()
-            self._thread.join()
-            with contextlib.suppress(Exception):
-                self._sink.finish()
-
-    def __enter__(self) -> ArchiveWriter:
-        return self
-
-    def __exit__(self, exc_type: object, *args: object) -> None:
-        if exc_type is not None:
-            self.abort()
-        else:
-            self.close()
+            pyrage.encrypt_io(io.BufferedReader(stream, CHUNK), sink,  # type: ignore[arg-type]
+                              self.recipients)
+        except BaseException as exc:
+            with contextlib.suppress(BaseException):
+                sink.finish()
+            if stream.error is not None:
+                raise stream.error from exc
+            raise ArchiveError(f"Encryption failed: {exc}") from exc
+        sink.finish()
+        return sink.size, sink.sha256.hexdigest()
 
 
 # --- Reading --------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import platform
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +39,7 @@ from lpse.backups.archive import (
     ArchiveReader,
     ArchiveWriter,
     Entry,
+    Source,
     decode_json,
     encode_json,
 )
@@ -188,11 +189,14 @@ def write_backup(*, out: IO[bytes], recipients: list[x25519.Recipient], recipien
             "open_with": "age -d -i KEY.txt ARCHIVE.tar.age | tar -x",
         }
         writer = ArchiveWriter(out, recipients, progress=meter.add)
-        try:
-            writer.add_bytes(INFO, encode_json(info))
-            writer.add_bytes(CONFIG, encode_json(restore_config()))
+        manifest_files: dict[str, dict[str, Any]] = {}
+        db_name = DATABASE_PREFIX + snap.dump_name
+        manifest: dict[str, Any] = {}
+
+        def sources() -> Iterator[Source]:
+            yield Source.of_bytes(INFO, encode_json(info))
+            yield Source.of_bytes(CONFIG, encode_json(restore_config()))
             meter.set("files", total=file_total)
-            manifest_files: dict[str, dict[str, Any]] = {}
             for item in plan:
                 try:
                     handle = files.open_for_backup(storage, item.name)
@@ -201,7 +205,8 @@ def write_backup(*, out: IO[bytes], recipients: list[x25519.Recipient], recipien
                     meter.add(item.size)
                     continue
                 with handle:
-                    entry = writer.add_stream(FILES_PREFIX + item.name, item.size, handle)
+                    yield Source(FILES_PREFIX + item.name, item.size, handle)
+                entry = writer.entries[-1]
                 if item.expected_sha256 and entry.sha256 != item.expected_sha256:
                     warnings.append(
                         f"{item.name} no longer matches the SHA-256 recorded at upload "
@@ -215,13 +220,13 @@ def write_backup(*, out: IO[bytes], recipients: list[x25519.Recipient], recipien
             db_size = spool.tell()
             spool.seek(0)
             meter.set("database", total=file_total + db_size)
-            db_name = DATABASE_PREFIX + snap.dump_name
-            db_entry = writer.add_stream(db_name, db_size, spool)
-            writer.add_bytes(db_name + ".sha256",
-                             f"{db_entry.sha256}  {snap.dump_name}\n".encode("ascii"))
+            yield Source(db_name, db_size, spool)
+            db_sha = writer.entries[-1].sha256
+            yield Source.of_bytes(db_name + ".sha256",
+                                  f"{db_sha}  {snap.dump_name}\n".encode("ascii"))
             meter.set("finishing")
             file_entries = [e for e in writer.entries if e.name.startswith(FILES_PREFIX)]
-            manifest = {
+            manifest.update({
                 "format": FORMAT,
                 "created_at": created_at.isoformat(),
                 "engine": snap.engine,
@@ -239,13 +244,14 @@ def write_backup(*, out: IO[bytes], recipients: list[x25519.Recipient], recipien
                     for e in writer.entries
                 ],
                 "warnings": warnings,
-            }
-            writer.add_bytes(MANIFEST, encode_json(manifest))
-            size, sha256 = writer.close()
-        except BaseException:
-            writer.abort()
+            })
+            yield Source.of_bytes(MANIFEST, encode_json(manifest))
+
+        try:
+            size, sha256 = writer.write(sources())
+        finally:
             dump_thread.join()
-            raise
+    file_entries = [e for e in writer.entries if e.name.startswith(FILES_PREFIX)]
     return BackupResult(
         engine=snap.engine, size=size, sha256=sha256, tables=dict(snap.tables),
         file_count=len(file_entries), file_bytes=sum(e.size for e in file_entries),

@@ -10,7 +10,7 @@ import pyrage
 import pytest
 from pyrage import x25519
 
-from lpse.backups.archive import ArchiveDamaged, ArchiveReader, ArchiveWriter
+from lpse.backups.archive import ArchiveDamaged, ArchiveReader, ArchiveWriter, Source
 
 
 @pytest.fixture
@@ -21,9 +21,8 @@ def identity() -> x25519.Identity:
 def _write(path, identity, files: dict[str, bytes]) -> tuple[int, str]:
     with path.open("wb") as out:
         writer = ArchiveWriter(out, [identity.to_public()])
-        for name, data in files.items():
-            writer.add_stream(name, len(data), io.BytesIO(data))
-        return writer.close()
+        return writer.write(Source(name, len(data), io.BytesIO(data))
+                            for name, data in files.items())
 
 
 def _files() -> dict[str, bytes]:
@@ -63,10 +62,9 @@ def test_one_flipped_byte_names_the_file_it_is_in(tmp_path, identity) -> None:
     # doc0 and doc1 take the first ~450 kB of plaintext: flip a byte inside doc2.
     data[600_000] ^= 0x01
     (tmp_path / "b.tar.age").write_bytes(bytes(data))
-    names = []
-    with pytest.raises(ArchiveDamaged) as caught, (tmp_path / "b.tar.age").open("rb") as source:
-        for entry in ArchiveReader(source, [identity]):
-            names.append(entry.name)
+    with (tmp_path / "b.tar.age").open("rb") as source, \
+            pytest.raises(ArchiveDamaged) as caught:
+        list(ArchiveReader(source, [identity]))
     assert caught.value.entry == "lpse-backup/files/doc2"
     assert "doc2" in str(caught.value)
 
@@ -109,8 +107,7 @@ def test_memory_stays_flat_for_a_large_entry(tmp_path, identity) -> None:
     size = 300 * 1024 * 1024
     with (tmp_path / "big.tar.age").open("wb") as out:
         writer = ArchiveWriter(out, [identity.to_public()])
-        writer.add_stream("lpse-backup/files/big", size, io.BufferedReader(Zeros(size)))
-        writer.close()
+        writer.write([Source("lpse-backup/files/big", size, io.BufferedReader(Zeros(size)))])
     with (tmp_path / "big.tar.age").open("rb") as source:
         for entry in ArchiveReader(source, [identity]):
             assert entry.name == "lpse-backup/files/big"

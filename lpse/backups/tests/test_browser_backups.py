@@ -34,7 +34,8 @@ def test_system_administrator_backs_up_and_head_sees_it(new_page, backup_key) ->
     expect(page.get_by_text("Pencadangan telah dimulai.")).to_be_visible()
     expect(page.get_by_test_id("last-run")).to_contain_text("Terverifikasi")
     run = BackupRun.objects.get()
-    assert run.status == BackupRun.Status.VERIFIED and run.started_by == admin
+    assert run.status == BackupRun.Status.VERIFIED
+    assert run.started_by == admin
     assert (backup_key.directory / run.archive_name).is_file()
 
     page.get_by_test_id("last-run").get_by_role("link", name="Rincian").click()

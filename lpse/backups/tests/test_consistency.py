@@ -93,4 +93,6 @@ def test_backup_during_writes_is_consistent(backup_key, tmp_path) -> None:
     # Some batches are in (those before the snapshot), the later ones wholly out.
     assert 0 < len(counts) < total
     assert all(n == ROWS_PER_WRITE for n in counts.values())
-    assert report is not None and report.chain is not None and report.chain.ok
+    assert report is not None
+    assert report.chain is not None
+    assert report.chain.ok

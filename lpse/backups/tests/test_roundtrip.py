@@ -52,10 +52,12 @@ def test_engine_round_trip_is_exact(backup_key, tmp_path) -> None:
         restored = restore.restore_into_live(source=source, identities=backup_key.identities,
                                              replace=False, storage=default_storage)
     assert restored.report.ok, restored.report.problems()
-    assert restored.database_restored and restored.files_restored == 9
+    assert restored.database_restored
+    assert restored.files_restored == 9
     assert database.table_stats() == before
     assert storage_contents() == files_before
-    assert restored.chain is not None and restored.chain.ok
+    assert restored.chain is not None
+    assert restored.chain.ok
     assert restored.chain.checked == before["audit_auditevent"].rows > 0
 
 
@@ -91,7 +93,8 @@ def test_commands_round_trip(backup_key, tmp_path) -> None:
     assert after["audit_auditevent"]["rows"] == snapshot["audit_auditevent"]["rows"] + 1
     last = AuditEvent.objects.order_by("-seq").first()
     assert last.action == "backups.restored"
-    assert last.data["archive"] == archive.name and last.data["ok"] is True
+    assert last.data["archive"] == archive.name
+    assert last.data["ok"] is True
     assert verify_chain().ok
     assert BackupRun.objects.get().status == BackupRun.Status.FAILED  # closed as interrupted
     assert storage_contents() == files_before
@@ -112,14 +115,16 @@ def test_restore_refuses_a_site_with_data_and_replace_keeps_it(backup_key, tmp_p
     call_command("restore", str(archive), "--identity", str(backup_key.identity_file),
                  "--replace", stdout=out)
     text = out.getvalue()
-    assert "Kept: files moved to" in text and "Kept: database kept as" in text
+    assert "Kept: files moved to" in text
+    assert "Kept: database kept as" in text
     # The replaced file is kept beside the storage, not lost; the restored site lacks it.
     assert not default_storage.exists(extra.storage_name)
     from django.conf import settings
 
     kept_dirs = list(Path(settings.MEDIA_ROOT).parent.glob(
         Path(settings.MEDIA_ROOT).name + ".replaced-*"))
-    assert len(kept_dirs) == 1 and (kept_dirs[0] / extra.storage_name).is_file()
+    assert len(kept_dirs) == 1
+    assert (kept_dirs[0] / extra.storage_name).is_file()
     from django.db import connection
 
     if connection.vendor == "postgresql":
@@ -127,7 +132,7 @@ def test_restore_refuses_a_site_with_data_and_replace_keeps_it(backup_key, tmp_p
             cursor.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'lpse_replaced_%'")
             schemas = [r[0] for r in cursor.fetchall()]
             assert len(schemas) == 1
-            cursor.execute(f'SELECT count(*) FROM "{schemas[0]}".core_storedfile')
+            cursor.execute(f'SELECT count(*) FROM "{schemas[0]}".core_storedfile')  # noqa: S608
             assert cursor.fetchone()[0] == 3  # the replaced data is all there
             cursor.execute(f'DROP SCHEMA "{schemas[0]}" CASCADE')
     else:

@@ -28,7 +28,7 @@ def s3(settings, backup_key) -> Iterator[object]:
     settings.BACKUP_S3_ENDPOINT_URL = f"http://{host}:{port}"
     settings.BACKUP_S3_REGION = "us-east-1"
     settings.BACKUP_S3_ACCESS_KEY_ID = "test"
-    settings.BACKUP_S3_SECRET_ACCESS_KEY = "test"  # noqa: S105
+    settings.BACKUP_S3_SECRET_ACCESS_KEY = "test"
     client = boto3.client("s3", endpoint_url=settings.BACKUP_S3_ENDPOINT_URL,
                           region_name="us-east-1", aws_access_key_id="test",
                           aws_secret_access_key="test")
@@ -49,13 +49,15 @@ def test_copy_to_object_storage_is_verified_and_pruned(s3, backup_key, settings)
     run = services.backup_run(actor=None)
     assert run.status == BackupRun.Status.VERIFIED, run.error
     remote = run.copies.get(kind=BackupCopy.Kind.S3)
-    assert remote.verified_at is not None and remote.sha256 == run.archive_sha256
+    assert remote.verified_at is not None
+    assert remote.sha256 == run.archive_sha256
     assert remote.location == f"s3://{BUCKET}/sumedang/{run.archive_name}"
     body = s3.get_object(Bucket=BUCKET, Key=f"sumedang/{run.archive_name}")["Body"].read()
     local = (backup_key.directory / run.archive_name).read_bytes()
     assert body == local
     keys_left = sorted(o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"])
-    assert len(keys_left) == 2 and f"sumedang/{run.archive_name}" in keys_left
+    assert len(keys_left) == 2
+    assert f"sumedang/{run.archive_name}" in keys_left
 
 
 def test_unreachable_bucket_leaves_a_partial_run_and_the_local_copy(s3, backup_key, settings,
@@ -66,5 +68,6 @@ def test_unreachable_bucket_leaves_a_partial_run_and_the_local_copy(s3, backup_k
     assert run.status == BackupRun.Status.PARTIAL
     assert run.copies.get(kind=BackupCopy.Kind.LOCAL).verified_at is not None
     failed = run.copies.get(kind=BackupCopy.Kind.S3)
-    assert failed.verified_at is None and "NoSuchBucket" in failed.error
+    assert failed.verified_at is None
+    assert "NoSuchBucket" in failed.error
     assert (backup_key.directory / run.archive_name).is_file()

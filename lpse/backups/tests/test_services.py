@@ -33,13 +33,18 @@ def test_backup_run_is_recorded_verified_and_audited(backup_key) -> None:
     admin = make_user(Role.SYSADMIN)
     run = services.backup_run(actor=admin, trigger=BackupRun.Trigger.MANUAL)
     assert run.status == BackupRun.Status.VERIFIED, run.error
-    assert run.file_count == 3 and run.table_count > 20 and run.row_count > 0
-    assert run.archive_size and len(run.archive_sha256) == 64
+    assert run.file_count == 3
+    assert run.table_count > 20
+    assert run.row_count > 0
+    assert run.archive_size
+    assert len(run.archive_sha256) == 64
     assert run.recipients == [keys.fingerprint(backup_key.recipient)]
     copy = run.copies.get()
-    assert copy.kind == BackupCopy.Kind.LOCAL and copy.verified_at is not None
+    assert copy.kind == BackupCopy.Kind.LOCAL
+    assert copy.verified_at is not None
     path = Path(copy.location)
-    assert path.parent == backup_key.directory and path.stat().st_size == run.archive_size
+    assert path.parent == backup_key.directory
+    assert path.stat().st_size == run.archive_size
     assert not list(backup_key.directory.glob(".*partial"))
     actions = list(AuditEvent.objects.filter(object_type="backups.backuprun")
                    .values_list("action", flat=True))
@@ -57,9 +62,12 @@ def test_progress_is_reported_while_writing(backup_key, tmp_path) -> None:
                             storage=default_storage, work_dir=tmp_path / "w",
                             progress=lambda *a: reports.append(a))
     phases = [r[0] for r in reports]
-    assert phases[0] == "snapshot" and "files" in phases and "database" in phases
+    assert phases[0] == "snapshot"
+    assert "files" in phases
+    assert "database" in phases
     done = [r[1] for r in reports]
-    assert done == sorted(done) and done[-1] >= 4 * 300_000
+    assert done == sorted(done)
+    assert done[-1] >= 4 * 300_000
     assert all(r[1] <= r[2] for r in reports)
 
 
@@ -82,7 +90,8 @@ def test_failure_is_recorded_and_mailed_to_system_administrators(settings, tmp_p
 def test_unmounted_drive_is_refused(backup_key, settings) -> None:
     settings.BACKUP_REQUIRE_MOUNT = True
     run = services.backup_run(actor=None)
-    assert run.status == BackupRun.Status.FAILED and "not a mounted drive" in run.error
+    assert run.status == BackupRun.Status.FAILED
+    assert "not a mounted drive" in run.error
 
 
 def test_second_backup_while_one_runs_is_refused_and_dead_runs_are_closed(backup_key) -> None:
@@ -95,7 +104,8 @@ def test_second_backup_while_one_runs_is_refused_and_dead_runs_are_closed(backup
     run = services.backup_run(actor=None)
     assert run.status == BackupRun.Status.VERIFIED
     running.refresh_from_db()
-    assert running.status == BackupRun.Status.FAILED and "Interrupted" in running.error
+    assert running.status == BackupRun.Status.FAILED
+    assert "Interrupted" in running.error
 
 
 def _fake_archives(directory: Path, days: int, now: datetime) -> list[str]:
@@ -137,7 +147,8 @@ def test_freshness_alert_after_26_hours_once_a_day(backup_key, smtp) -> None:
         assert services.freshness_check() is None  # 25.5 hours
     with time_machine.travel(datetime(2026, 11, 3, 21, 0, tzinfo=UTC), tick=False):
         alert = services.freshness_check()  # 26.5 hours
-        assert alert is not None and alert.kind == BackupAlert.Kind.STALE
+        assert alert is not None
+        assert alert.kind == BackupAlert.Kind.STALE
         assert backup_metric()["ok"] is False
     assert [m["To"] for m in smtp.messages] == [admin.email]
     with time_machine.travel(datetime(2026, 11, 3, 22, 0, tzinfo=UTC), tick=False):
@@ -157,7 +168,7 @@ def test_drill_reports_registered_checks_and_missing_sealed_bids_app(backup_key,
     store_some_files(2)
     run = services.backup_run(actor=None)
     path = backup_key.directory / run.archive_name
-    drill, report = services.drill_run(path=path, identities=backup_key.identities)
+    drill, _ = services.drill_run(path=path, identities=backup_key.identities)
     assert drill.status == DrillRun.Status.PASSED, drill.summary
     assert f"Sealed bids: {NO_SEALED_BIDS}" in drill.summary
     assert drill.report["sealed_bids"] == NO_SEALED_BIDS
@@ -177,11 +188,12 @@ def test_drill_reports_registered_checks_and_missing_sealed_bids_app(backup_key,
 
     register_drill_check("bids.sealed_bid_opens", opens)
     try:
-        drill, report = services.drill_run(path=path, identities=backup_key.identities)
+        drill, _report = services.drill_run(path=path, identities=backup_key.identities)
     finally:
         unregister_drill_check("bids.sealed_bid_opens")
     assert drill.status == DrillRun.Status.PASSED
-    assert calls and calls[0][0] == "backup_drill"
+    assert calls
+    assert calls[0][0] == "backup_drill"
     assert "Check bids.sealed_bid_opens: passed" in drill.summary
     assert drill.report["sealed_bids"] is None
 
@@ -218,7 +230,8 @@ def test_restore_drill_command_prints_the_report(backup_key) -> None:
     call_command("restore_drill", str(backup_key.directory / run.archive_name),
                  "--identity", str(backup_key.identity_file), stdout=out)
     text = out.getvalue()
-    assert "RESULT: PASSED" in text and "Audit chain: intact" in text
+    assert "RESULT: PASSED" in text
+    assert "Audit chain: intact" in text
     assert DrillRun.objects.get().status == DrillRun.Status.PASSED
 
 
