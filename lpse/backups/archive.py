@@ -75,14 +75,11 @@ class _HashingSink(io.RawIOBase):
     """Where age writes the ciphertext: counted, hashed and written to the destination by
     a thread of its own, so that encryption and the disk work at the same time."""
 
-    BATCH = 4 * CHUNK
-
     def __init__(self, out: IO[bytes]) -> None:
         self.out = out
         self.sha256 = hashlib.sha256()
         self.size = 0
-        self._batch = bytearray()
-        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=256)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._drain, name="backup-write", daemon=True)
         self._thread.start()
@@ -103,19 +100,13 @@ class _HashingSink(io.RawIOBase):
     def write(self, data: Any) -> int:
         if self._error is not None:
             raise self._error
-        view = memoryview(data)
-        self._batch += view
-        self.size += len(view)
-        if len(self._batch) >= self.BATCH:
-            self._queue.put(bytes(self._batch))
-            self._batch.clear()
-        return len(view)
+        chunk = data if isinstance(data, bytes) else bytes(data)
+        self.size += len(chunk)
+        self._queue.put(chunk)
+        return len(chunk)
 
     def finish(self) -> None:
         """Write what is left and wait for the writer thread."""
-        if self._batch:
-            self._queue.put(bytes(self._batch))
-            self._batch.clear()
         self._queue.put(None)
         self._thread.join()
         if self._error is not None:
