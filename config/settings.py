@@ -21,7 +21,7 @@ env = environ.Env()
 if (BASE_DIR / ".env").is_file():
     env.read_env(str(BASE_DIR / ".env"), overwrite=False)
 
-VAR_DIR = Path(env.str("LPSE_VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR = Path(env.str("LPSE_VAR_DIR", default="") or BASE_DIR / "var")
 
 DEBUG = env.bool("DEBUG", default=False)
 # The test suite (pytest) runs with TESTING on: test database, immediate tasks.
@@ -96,14 +96,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "lpse.core.middleware.LanguageMiddleware",
     "lpse.accounts.middleware.SessionPolicyMiddleware",
     "lpse.accounts.middleware.TwoFactorRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "lpse.core.middleware.AuthorizationAuditMiddleware",
+    # Operations: the LKPP auditor changes nothing; maintenance mode; 404 bursts.
+    "lpse.operations.middleware.ReadOnlyRoleMiddleware",
+    "lpse.operations.middleware.MaintenanceModeMiddleware",
+    "lpse.operations.middleware.SecurityWatchMiddleware",
     # Must be last: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -248,9 +252,9 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # --- Static and stored files ----------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default="") or VAR_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "files")))
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default="") or VAR_DIR / "files")
 # Stored files are never served from a public URL: downloads go through
 # permission-checked views (lpse.core.files). MEDIA_URL is deliberately unset.
 
@@ -260,10 +264,10 @@ if STORAGE_BACKEND == "s3":
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": env.str("S3_BUCKET"),
-            "endpoint_url": env.str("S3_ENDPOINT_URL", default=None),
-            "region_name": env.str("S3_REGION", default=None),
-            "access_key": env.str("S3_ACCESS_KEY_ID", default=None),
-            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default=None),
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
             "default_acl": "private",
             "querystring_auth": True,
             "file_overwrite": False,
@@ -286,7 +290,7 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
+FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default="") or None
 FILE_UPLOAD_PERMISSIONS = 0o640
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 
@@ -339,6 +343,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "lpse.core.api.exceptions.audited_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -393,7 +398,7 @@ LPSE_UNIT_ADDRESS = env.str(
 LPSE_UNIT_PHONE = env.str("LPSE_UNIT_PHONE", default="(0261) 201021")
 LPSE_UNIT_EMAIL = env.str("LPSE_UNIT_EMAIL", default="lpse@sumedangkab.go.id")
 LPSE_UNIT_CODE = env.str("LPSE_UNIT_CODE", default="LPSE")
-LPSE_LOGO_PATH = env.str("LPSE_LOGO_PATH", default=str(BASE_DIR / "static" / "img" / "logo.png"))
+LPSE_LOGO_PATH = env.str("LPSE_LOGO_PATH", default="") or str(BASE_DIR / "static/img/logo.png")
 LPSE_REGION_NAME = env.str("LPSE_REGION_NAME", default="Kabupaten Sumedang")
 # Verification desk and service hours (regulation Lampiran I 1.2 step 8).
 SERVICE_HOURS_START = env.str("SERVICE_HOURS_START", default="09:00")
@@ -431,6 +436,45 @@ BACKUP_MAX_AGE_HOURS = env.int("BACKUP_MAX_AGE_HOURS", 26)
 BACKUP_DRILL_DAY = env.int("BACKUP_DRILL_DAY", 1)
 BACKUP_DRILL_TIME = env.str("BACKUP_DRILL_TIME", default="03:00")
 BACKUP_DRILL_IDENTITY_FILE = env.str("BACKUP_DRILL_IDENTITY_FILE", default="")
+
+# --- Operations: monitoring, alerts, maintenance (lpse.operations) ------------------------
+# Thresholds are percentages of capacity unless named otherwise; crossing one opens an alert
+# that is e-mailed to the system administrators and shown on the monitoring dashboard.
+OPERATIONS = {
+    "DISK_WARNING_PERCENT": env.float("OPS_DISK_WARNING_PERCENT", 80.0),
+    "DISK_CRITICAL_PERCENT": env.float("OPS_DISK_CRITICAL_PERCENT", 90.0),
+    "MEMORY_WARNING_PERCENT": env.float("OPS_MEMORY_WARNING_PERCENT", 85.0),
+    "MEMORY_CRITICAL_PERCENT": env.float("OPS_MEMORY_CRITICAL_PERCENT", 95.0),
+    "DATABASE_WARNING_BYTES": env.int("OPS_DATABASE_WARNING_BYTES", 50 * 1024**3),
+    "DATABASE_CRITICAL_BYTES": env.int("OPS_DATABASE_CRITICAL_BYTES", 100 * 1024**3),
+    "QUEUE_WARNING_DEPTH": env.int("OPS_QUEUE_WARNING_DEPTH", 200),
+    "QUEUE_CRITICAL_DEPTH": env.int("OPS_QUEUE_CRITICAL_DEPTH", 1000),
+    "QUEUE_WARNING_AGE_MINUTES": env.int("OPS_QUEUE_WARNING_AGE_MINUTES", 10),
+    "QUEUE_CRITICAL_AGE_MINUTES": env.int("OPS_QUEUE_CRITICAL_AGE_MINUTES", 60),
+    "BACKUP_WARNING_HOURS": env.int("OPS_BACKUP_WARNING_HOURS", 26),
+    "BACKUP_CRITICAL_HOURS": env.int("OPS_BACKUP_CRITICAL_HOURS", 48),
+    # A transaction idle or running longer than this is "hanging" (Lampiran 5, database 2).
+    "HANGING_TRANSACTION_SECONDS": env.int("OPS_HANGING_TRANSACTION_SECONDS", 300),
+    "LOCK_WAIT_WARNING": env.int("OPS_LOCK_WAIT_WARNING", 5),
+    "CONNECTIONS_WARNING_PERCENT": env.float("OPS_CONNECTIONS_WARNING_PERCENT", 80.0),
+    # Security events per hour before an alert (lockouts alert from the first one).
+    "FAILED_LOGINS_PER_HOUR": env.int("OPS_FAILED_LOGINS_PER_HOUR", 30),
+    "LOCKOUTS_PER_HOUR": env.int("OPS_LOCKOUTS_PER_HOUR", 1),
+    "DENIED_PER_HOUR": env.int("OPS_DENIED_PER_HOUR", 50),
+    "UPLOAD_REJECTIONS_PER_HOUR": env.int("OPS_UPLOAD_REJECTIONS_PER_HOUR", 20),
+    "NOT_FOUND_BURSTS_PER_HOUR": env.int("OPS_NOT_FOUND_BURSTS_PER_HOUR", 1),
+    # A burst: this many 404 answers to one address within NOT_FOUND_WINDOW_SECONDS.
+    "NOT_FOUND_BURST": env.int("OPS_NOT_FOUND_BURST", 30),
+    "NOT_FOUND_WINDOW_SECONDS": env.int("OPS_NOT_FOUND_WINDOW_SECONDS", 60),
+    # Health: a worker is alive when the heartbeat job finished within this many minutes.
+    "WORKER_HEARTBEAT_MINUTES": env.int("OPS_WORKER_HEARTBEAT_MINUTES", 3),
+    "MAIL_CHECK_TIMEOUT_SECONDS": env.int("OPS_MAIL_CHECK_TIMEOUT_SECONDS", 5),
+    # The self-probe fetches this URL (default: SITE_URL + "/").
+    "PROBE_URL": env.str("OPS_PROBE_URL", default=""),
+    "PROBE_TIMEOUT_SECONDS": env.int("OPS_PROBE_TIMEOUT_SECONDS", 10),
+}
+# Bearer token for /operations/metrics (Prometheus). Empty: the endpoint answers 404.
+OPERATIONS_METRICS_TOKEN = env.str("OPS_METRICS_TOKEN", default="")
 
 # --- Logging --------------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

@@ -254,3 +254,22 @@ def test_schedules_are_registered(settings) -> None:
     assert names["backups.daily"] == "30 1 * * *"
     assert names["backups.freshness"] == "5 * * * *"
     assert names["backups.drill"] == "0 3 1 * *"
+
+
+def test_operations_capacity_check_shows_the_last_verified_backup(backup_key) -> None:
+    from django.utils import timezone
+
+    from lpse.operations import hooks
+    from lpse.operations.monitoring import provided_checks
+
+    def line() -> dict:
+        check = next(c for c in provided_checks(timezone.now())
+                     if c.key == hooks.LAST_VERIFIED_BACKUP)
+        return {"level": check.level, "text": str(check.text), "value": check.value}
+
+    assert line()["level"] == hooks.CRITICAL
+    run = services.backup_run(actor=None)
+    reading = line()
+    assert reading["level"] == hooks.OK
+    assert run.archive_name in reading["text"]
+    assert reading["value"] is not None and reading["value"] < 1
