@@ -272,4 +272,5 @@ def test_operations_capacity_check_shows_the_last_verified_backup(backup_key) ->
     reading = line()
     assert reading["level"] == hooks.OK
     assert run.archive_name in reading["text"]
-    assert reading["value"] is not None and reading["value"] < 1
+    assert reading["value"] is not None
+    assert reading["value"] < 1
