@@ -9,7 +9,7 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-from django.conf import settings  # noqa: E402
+from django.conf import settings
 
 settings.ROOT_URLCONF = "_bench_urls"
 settings.STORAGES = {**settings.STORAGES, "staticfiles": {

@@ -21,7 +21,8 @@ BENCH_TENDERS [100000], BENCH_VENDORS [20000], BENCH_CLIENTS [32], BENCH_SECONDS
 BENCH_WORKERS [2 × CPUs + 1], BENCH_THREADS [4], BENCH_PORT [8765], BENCH_URL [start here].
 
     make bench ARGS=tender_list
-    BENCH_TENDERS=5000 BENCH_VENDORS=1000 BENCH_CLIENTS=8 BENCH_SECONDS=10 make bench ARGS=tender_list
+    BENCH_TENDERS=5000 BENCH_VENDORS=1000 BENCH_CLIENTS=8 BENCH_SECONDS=10 \
+        make bench ARGS=tender_list
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ def _dataset(env: dict[str, str], tenders: int, vendors: int) -> dict[str, Any]:
 
 
 def _queries(dataset: dict[str, Any], count: int = 60) -> list[str]:
-    rng = random.Random(7)  # noqa: S311 - request mix, not secrets
+    rng = random.Random(7)
     year = time.localtime().tm_year
     paths = []
     for _ in range(count):
@@ -115,7 +116,7 @@ def _queries(dataset: dict[str, Any], count: int = 60) -> list[str]:
 
 def _client(host: str, port: int, paths: list[str], stop_at: float,
             out: list[tuple[float, int]]) -> None:
-    rng = random.Random()  # noqa: S311
+    rng = random.Random()
     connection = http.client.HTTPConnection(host, port, timeout=30)
     headers = {"X-Forwarded-Proto": "https", "Accept-Language": "id",
                "Connection": "keep-alive"}

@@ -161,7 +161,7 @@ def test_pascakualifikasi_single_file_tender_from_package_to_contract(new_page, 
     page.goto(f"/tenders/workspace/{tender.pk}/")
     page.get_by_role("button", name="Terbitkan SPPBJ").click()
     _ok(page)
-    attachments = [part for part in smtp.to(vendors[1].email)[-1].iter_attachments()]
+    attachments = list(smtp.to(vendors[1].email)[-1].iter_attachments())
     assert [a.get_content_type() for a in attachments] == ["application/pdf"]
     page.get_by_role("link", name="Catat kontrak").click()
     today = to_wib(tender.stage_window(StageCode.OBJECTION).ends_at).date() + timedelta(days=1)
