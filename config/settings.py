@@ -428,11 +428,11 @@ TENDER_PUBLIC_LIST_CACHE_SECONDS = env.int("TENDER_PUBLIC_LIST_CACHE_SECONDS", d
 # Archives are encrypted to these age public keys (age1…); the private key stays offline.
 BACKUP_RECIPIENTS = env.list("BACKUP_RECIPIENTS", default=[])
 # The local destination: the mounted portable drive, kept away from the server room.
-BACKUP_LOCAL_DIR = Path(env.str("BACKUP_LOCAL_DIR", default=str(VAR_DIR / "backups")))
+BACKUP_LOCAL_DIR = Path(env.str("BACKUP_LOCAL_DIR", default="") or VAR_DIR / "backups")
 # Refuse to write unless BACKUP_LOCAL_DIR is a mount point (the drive is really plugged in).
 BACKUP_REQUIRE_MOUNT = env.bool("BACKUP_REQUIRE_MOUNT", default=False)
 # Scratch space for the database snapshot while it is packed (never on the portable drive).
-BACKUP_WORK_DIR = Path(env.str("BACKUP_WORK_DIR", default=str(VAR_DIR / "backup-work")))
+BACKUP_WORK_DIR = Path(env.str("BACKUP_WORK_DIR", default="") or VAR_DIR / "backup-work")
 # Optional second destination: S3-compatible object storage.
 BACKUP_S3_BUCKET = env.str("BACKUP_S3_BUCKET", default="")
 BACKUP_S3_PREFIX = env.str("BACKUP_S3_PREFIX", default="lpse-backups/")
