@@ -65,6 +65,7 @@ def _params(request: Request) -> dict[str, Any]:
 
 
 @extend_schema(parameters=LIST_PARAMETERS, summary="Public tender list",
+               operation_id="tenders_list",
                responses=inline_serializer("TenderPage", {
                    "results": TenderRowSerializer(many=True),
                    "next": serializers.CharField(allow_null=True),
@@ -95,7 +96,8 @@ def tender_list(request: Request) -> Response:
                      "previous": link("before", page.prev_cursor)})
 
 
-@extend_schema(responses=TenderDetailSerializer, summary="Public tender detail")
+@extend_schema(responses=TenderDetailSerializer, summary="Public tender detail",
+               operation_id="tenders_detail")
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def tender_detail(request: Request, code: str) -> Response:
@@ -104,7 +106,8 @@ def tender_detail(request: Request, code: str) -> Response:
 
 
 @extend_schema(responses=ScheduleStageHistorySerializer(many=True),
-               summary="Schedule of a tender with the history of every change")
+               summary="Schedule of a tender with the history of every change",
+               operation_id="tenders_schedule")
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def tender_schedule(request: Request, code: str) -> Response:
@@ -114,7 +117,8 @@ def tender_schedule(request: Request, code: str) -> Response:
         tender.stages.all(), many=True, context={"history": history}).data)
 
 
-@extend_schema(responses=ResultsSerializer, summary="Evaluation results and objections")
+@extend_schema(responses=ResultsSerializer, summary="Evaluation results and objections",
+               operation_id="tenders_results")
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def tender_results(request: Request, code: str) -> Response:
