@@ -8,6 +8,7 @@ records that already use it).
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from lpse.catalog.models import (
     BusinessField,
@@ -142,8 +143,16 @@ def active_goods_categories() -> QuerySet[GoodsCategory]:
 # --- Portal content -----------------------------------------------------------------------
 
 def news_published() -> QuerySet[NewsArticle]:
-    return NewsArticle.objects.filter(status=NewsArticle.Status.PUBLISHED).order_by(
-        "-published_at", "-pk"
+    """News the public sees: published, with a publication time already reached."""
+    return NewsArticle.objects.filter(
+        status=NewsArticle.Status.PUBLISHED, published_at__lte=timezone.now()
+    ).order_by("-published_at", "-pk")
+
+
+def news_all() -> QuerySet[NewsArticle]:
+    """Every article including drafts (for holders of Perm.VIEW_CATALOG_RECORDS)."""
+    return NewsArticle.objects.select_related("author").order_by(
+        "-published_at", "-created_at"
     )
 
 

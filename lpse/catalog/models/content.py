@@ -44,6 +44,7 @@ class NewsArticle(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(published_at__isnull=False),
                 name="catalog_news_published_has_date",
+                violation_error_message=_("A published article needs a publication time."),
             )
         ]
 
@@ -102,16 +103,26 @@ class PriceIndexEntry(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["item_code", "region_code", "year", "month"],
                 name="catalog_price_index_monthly_unique",
+                violation_error_message=_(
+                    "An entry for this item, region and period already exists."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["item_code", "region_code", "year"],
                 condition=Q(month__isnull=True),
                 name="catalog_price_index_annual_unique",
+                violation_error_message=_(
+                    "An entry for this item, region and period already exists."
+                ),
             ),
-            models.CheckConstraint(condition=Q(value__gt=0), name="catalog_price_index_positive"),
+            models.CheckConstraint(
+                condition=Q(value__gt=0), name="catalog_price_index_positive",
+                violation_error_message=_("The value must be greater than zero."),
+            ),
             models.CheckConstraint(
                 condition=Q(month__isnull=True) | Q(month__gte=1, month__lte=12),
                 name="catalog_price_index_month_range",
+                violation_error_message=_("The month must be between 1 and 12."),
             ),
         ]
 
@@ -168,7 +179,8 @@ class CatalogueItem(TimeStampedModel):
         verbose_name_plural = _("catalogue items")
         constraints = [
             models.CheckConstraint(
-                condition=Q(reference_price__gte=0), name="catalog_item_price_not_negative"
+                condition=Q(reference_price__gte=0), name="catalog_item_price_not_negative",
+                violation_error_message=_("The reference price cannot be negative."),
             )
         ]
 
