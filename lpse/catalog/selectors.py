@@ -7,6 +7,8 @@ records that already use it).
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -180,3 +182,19 @@ def price_index_value(
         .filter(condition, item_code=item_code, region_code=region_code, year=year)
         .first()
     )
+
+
+def price_adjusted_value(
+    *, amount: Decimal, from_year: int, to_year: int, item_code: str, region_code: str
+) -> Decimal | None:
+    """`amount` of `from_year` in prices of `to_year`, by the annual index series `item_code`.
+
+    Used for the basic capability (Kemampuan Dasar): the value of a vendor's past contract is
+    multiplied by index(evaluation year) / index(contract year). None when either annual
+    value is missing, so the caller can ask the committee to enter the index first.
+    """
+    start = price_index_value(item_code=item_code, region_code=region_code, year=from_year)
+    end = price_index_value(item_code=item_code, region_code=region_code, year=to_year)
+    if start is None or end is None:
+        return None
+    return (amount * end.value / start.value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

@@ -24,7 +24,8 @@ def _plain(value: Any) -> Any:
     if isinstance(value, models.Model):
         return getattr(value, "code", None) or str(value.pk)
     if isinstance(value, Decimal):
-        return str(value)
+        # Same number, same text: 125.3 read back from the database is "125.3000".
+        return format(value.normalize(), "f")
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
     return value
