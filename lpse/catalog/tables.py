@@ -25,6 +25,9 @@ from lpse.core.templatetags.lpse import rupiah, wib
 
 TABLE_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
+#: Links to other pages leave the htmx-boosted table container (core/includes/table.html
+#: boosts every link inside it to swap only the table, which suits sorting and paging).
+NO_BOOST = {"a": {"hx-boost": "false"}}
 
 
 class _Base(tables.Table):
@@ -39,7 +42,8 @@ class _Base(tables.Table):
 class NewsTable(_Base):
     published_at = tables.Column(verbose_name=_("Date"))
     title = tables.Column(
-        linkify=lambda record: reverse("catalog:news_detail", args=[record.slug])
+        linkify=lambda record: reverse("catalog:news_detail", args=[record.slug]),
+        attrs=NO_BOOST,
     )
     summary = tables.Column(orderable=False)
 
@@ -62,7 +66,8 @@ class NewsFilter(SearchFilterSet):
 
 class ManageNewsTable(_Base):
     title = tables.Column(
-        linkify=lambda record: reverse("catalog:manage_news_detail", args=[record.pk])
+        linkify=lambda record: reverse("catalog:manage_news_detail", args=[record.pk]),
+        attrs=NO_BOOST,
     )
     published_at = tables.Column()
     updated_at = tables.Column(verbose_name=_("Last change"))
@@ -112,7 +117,8 @@ class PriceIndexTable(_Base):
 
 class ManagePriceIndexTable(PriceIndexTable):
     item_name = tables.Column(
-        linkify=lambda record: reverse("catalog:manage_price_index_detail", args=[record.pk])
+        linkify=lambda record: reverse("catalog:manage_price_index_detail", args=[record.pk]),
+        attrs=NO_BOOST,
     )
 
     class Meta(PriceIndexTable.Meta):
@@ -137,7 +143,8 @@ class ManagePriceIndexFilter(PriceIndexFilter):
 
 class CatalogueTable(_Base):
     name = tables.Column(
-        linkify=lambda record: reverse("catalog:item_detail", args=[record.pk])
+        linkify=lambda record: reverse("catalog:item_detail", args=[record.pk]),
+        attrs=NO_BOOST,
     )
     category = tables.Column(order_by=("category__name",))
     reference_price = tables.Column(attrs={"td": {"class": "text-end text-nowrap"}})
@@ -153,7 +160,8 @@ class CatalogueTable(_Base):
 
 class ManageCatalogueTable(CatalogueTable):
     name = tables.Column(
-        linkify=lambda record: reverse("catalog:manage_item_detail", args=[record.pk])
+        linkify=lambda record: reverse("catalog:manage_item_detail", args=[record.pk]),
+        attrs=NO_BOOST,
     )
 
     class Meta(CatalogueTable.Meta):
@@ -190,7 +198,8 @@ class ManageCatalogueFilter(CatalogueFilter):
 
 class GoodsCategoryTable(_Base):
     name = tables.Column(
-        linkify=lambda record: reverse("catalog:item_list") + f"?category={record.pk}"
+        linkify=lambda record: reverse("catalog:item_list") + f"?category={record.pk}",
+        attrs=NO_BOOST,
     )
     parent = tables.Column(order_by=("parent__name",))
     item_count = tables.Column(verbose_name=_("Items"), attrs={"td": {"class": "text-end"}})
@@ -259,7 +268,7 @@ class MasterTable(_Base):
 
     def render_code(self, record: MasterData) -> str:
         url = reverse("catalog:master_detail", args=[self.kind_slug, record.pk])
-        return format_html('<a href="{}">{}</a>', url, record.code)
+        return format_html('<a href="{}" hx-boost="false">{}</a>', url, record.code)
 
 
 def master_filter_for(model: type[MasterData]) -> type[SearchFilterSet]:

@@ -7,12 +7,13 @@ Perm.MANAGE_MASTER_DATA to change): every record with its history of changes.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -88,13 +89,31 @@ def _display(value: Any) -> str:
     return str(value)
 
 
+def _stored_display(model: type[models.Model], name: str, value: Any) -> str:
+    """A value as stored in a version, shown like on the record's page."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return _display(value)
+    choices = dict(getattr(field, "flatchoices", None) or ())
+    if not isinstance(value, list | dict) and value in choices:
+        return str(choices[value])
+    if isinstance(value, str) and isinstance(field, models.DateTimeField):
+        return wib(datetime.fromisoformat(value))
+    if isinstance(value, str) and isinstance(field, models.DateField):
+        return date.fromisoformat(value).strftime("%d-%m-%Y")
+    return _display(value)
+
+
 def history_rows(obj: models.Model) -> list[dict[str, Any]]:
     """The versions of `obj`, newest first, with labelled old → new values."""
-    labels = field_labels(type(obj))
+    model = type(obj)
+    labels = field_labels(model)
     rows = []
     for version in versions_of(obj):
         changes = [
-            {"field": labels.get(name, name), "old": _display(old), "new": _display(new)}
+            {"field": labels.get(name, name), "old": _stored_display(model, name, old),
+             "new": _stored_display(model, name, new)}
             for name, (old, new) in version.changes.items()
         ]
         rows.append({"version": version, "changes": changes})
