@@ -258,3 +258,17 @@ def test_catalogue_item_create_and_edit(admin_client) -> None:
     html = admin_client.get(f"/catalog/manage/items/{item.pk}/").content.decode()
     assert "<del>24000</del>" in html
     assert "<ins>26000</ins>" in html
+
+
+# --- Languages -----------------------------------------------------------------------------
+
+def test_pages_in_indonesian_by_default_and_in_english(client) -> None:
+    html = client.get("/catalog/business-fields/").content.decode()
+    assert "Bidang Usaha" in html
+    assert "Konstruksi Gedung Pendidikan" in html
+    client.cookies["lpse_language"] = "en"
+    html = client.get("/catalog/business-fields/").content.decode()
+    assert "Business fields" in html
+    assert "Education buildings" in html
+    html = client.get("/catalog/price-index/").content.decode()
+    assert "Price index" in html
