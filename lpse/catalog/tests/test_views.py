@@ -272,3 +272,12 @@ def test_pages_in_indonesian_by_default_and_in_english(client) -> None:
     assert "Education buildings" in html
     html = client.get("/catalog/price-index/").content.decode()
     assert "Price index" in html
+
+
+def test_htmx_search_returns_only_the_table(appadmin, client) -> None:
+    factories.item(appadmin, name="Laptop kantor")
+    response = client.get("/catalog/items/", {"q": "laptop"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode().strip()
+    assert html.startswith('<div id="table-container"')
+    assert "Laptop kantor" in html
+    assert "<html" not in html
