@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -134,8 +135,10 @@ def record_rows(obj: models.Model) -> list[tuple[str, str]]:
             value = getattr(obj, name)
         if isinstance(value, Decimal) and name in ("reference_price",):
             value = rupiah(value)
-        elif hasattr(value, "tzinfo"):
+        elif isinstance(value, datetime):
             value = wib(value)
+        elif isinstance(value, date):
+            value = value.strftime("%d-%m-%Y")
         rows.append((label, _display(value)))
     return rows
 
@@ -203,7 +206,8 @@ class NewsFeed(Feed):  # type: ignore[type-arg]
         return item.title
 
     def item_description(self, item: NewsArticle) -> str:
-        return item.summary or item.body[:400]
+        # Atom carries the summary as HTML: escape the plain text so it stays text.
+        return escape(item.summary or item.body[:400])
 
     def item_link(self, item: NewsArticle) -> str:
         return reverse("catalog:news_detail", args=[item.slug])

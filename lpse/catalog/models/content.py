@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lpse.catalog.models.master import MasterData, validate_code
 from lpse.core.models import TimeStampedModel
@@ -69,7 +70,7 @@ class PriceIndexEntry(TimeStampedModel):
         UNIT_PRICE = "unit_price", _("Unit price (Rp)")
 
     item_code = models.CharField(_("item code"), max_length=40, validators=[validate_code])
-    item_name = models.CharField(_("item"), max_length=200)
+    item_name = models.CharField(pgettext_lazy("price index", "item"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INDEX)
     unit = models.CharField(_("unit"), max_length=40, blank=True)
     region_code = models.CharField(

@@ -281,3 +281,9 @@ def test_htmx_search_returns_only_the_table(appadmin, client) -> None:
     assert html.startswith('<div id="table-container"')
     assert "Laptop kantor" in html
     assert "<html" not in html
+
+
+def test_feed_summary_is_text_not_html(appadmin, client) -> None:
+    factories.news(appadmin, title="Uji", summary="<b>tebal</b> & biasa")
+    body = client.get("/catalog/news/feed/").content.decode()
+    assert "&amp;lt;b&amp;gt;tebal&amp;lt;/b&amp;gt; &amp;amp; biasa" in body
