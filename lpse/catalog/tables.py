@@ -23,16 +23,11 @@ from lpse.catalog.models import (
 from lpse.core.tables import SearchFilterSet
 from lpse.core.templatetags.lpse import rupiah, wib
 
-TABLE_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
-#: Links to other pages leave the htmx-boosted table container (core/includes/table.html
-#: boosts every link inside it to swap only the table, which suits sorting and paging).
-NO_BOOST = {"a": {"hx-boost": "false"}}
 
 
 class _Base(tables.Table):
     class Meta:
-        template_name = TABLE_TEMPLATE
         attrs = TABLE_ATTRS
         empty_text = _("Nothing found.")
 
@@ -42,8 +37,7 @@ class _Base(tables.Table):
 class NewsTable(_Base):
     published_at = tables.Column(verbose_name=_("Date"))
     title = tables.Column(
-        linkify=lambda record: reverse("catalog:news_detail", args=[record.slug]),
-        attrs=NO_BOOST,
+        linkify=lambda record: reverse("catalog:news_detail", args=[record.slug])
     )
     summary = tables.Column(orderable=False)
 
@@ -66,8 +60,7 @@ class NewsFilter(SearchFilterSet):
 
 class ManageNewsTable(_Base):
     title = tables.Column(
-        linkify=lambda record: reverse("catalog:manage_news_detail", args=[record.pk]),
-        attrs=NO_BOOST,
+        linkify=lambda record: reverse("catalog:manage_news_detail", args=[record.pk])
     )
     published_at = tables.Column()
     updated_at = tables.Column(verbose_name=_("Last change"))
@@ -117,8 +110,7 @@ class PriceIndexTable(_Base):
 
 class ManagePriceIndexTable(PriceIndexTable):
     item_name = tables.Column(
-        linkify=lambda record: reverse("catalog:manage_price_index_detail", args=[record.pk]),
-        attrs=NO_BOOST,
+        linkify=lambda record: reverse("catalog:manage_price_index_detail", args=[record.pk])
     )
 
     class Meta(PriceIndexTable.Meta):
@@ -143,8 +135,7 @@ class ManagePriceIndexFilter(PriceIndexFilter):
 
 class CatalogueTable(_Base):
     name = tables.Column(
-        linkify=lambda record: reverse("catalog:item_detail", args=[record.pk]),
-        attrs=NO_BOOST,
+        linkify=lambda record: reverse("catalog:item_detail", args=[record.pk])
     )
     category = tables.Column(order_by=("category__name",))
     reference_price = tables.Column(attrs={"td": {"class": "text-end text-nowrap"}})
@@ -160,8 +151,7 @@ class CatalogueTable(_Base):
 
 class ManageCatalogueTable(CatalogueTable):
     name = tables.Column(
-        linkify=lambda record: reverse("catalog:manage_item_detail", args=[record.pk]),
-        attrs=NO_BOOST,
+        linkify=lambda record: reverse("catalog:manage_item_detail", args=[record.pk])
     )
 
     class Meta(CatalogueTable.Meta):
@@ -198,8 +188,7 @@ class ManageCatalogueFilter(CatalogueFilter):
 
 class GoodsCategoryTable(_Base):
     name = tables.Column(
-        linkify=lambda record: reverse("catalog:item_list") + f"?category={record.pk}",
-        attrs=NO_BOOST,
+        linkify=lambda record: reverse("catalog:item_list") + f"?category={record.pk}"
     )
     parent = tables.Column(order_by=("parent__name",))
     item_count = tables.Column(verbose_name=_("Items"), attrs={"td": {"class": "text-end"}})
@@ -268,7 +257,7 @@ class MasterTable(_Base):
 
     def render_code(self, record: MasterData) -> str:
         url = reverse("catalog:master_detail", args=[self.kind_slug, record.pk])
-        return format_html('<a href="{}" hx-boost="false">{}</a>', url, record.code)
+        return format_html('<a href="{}">{}</a>', url, record.code)
 
 
 def master_filter_for(model: type[MasterData]) -> type[SearchFilterSet]:

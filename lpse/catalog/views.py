@@ -22,7 +22,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from lpse.accounts.access import PermRequiredMixin, perm_required, request_user
@@ -84,7 +84,7 @@ def _display(value: Any) -> str:
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
-        return _("Yes") if value else _("No")
+        return pgettext("boolean", "Yes") if value else pgettext("boolean", "No")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
@@ -372,7 +372,7 @@ def news_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, _("The article has been saved."))
+            messages.success(request, _("The news article has been saved."))
             return redirect("catalog:manage_news_detail", pk=pk)
     return _form_page(request, form, _("Edit news article"),
                       reverse("catalog:manage_news_detail", args=[pk]))

@@ -25,7 +25,7 @@ class NewsArticle(TimeStampedModel):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("address (slug)"), max_length=220, unique=True)
     summary = models.CharField(_("summary"), max_length=400, blank=True)
-    body = models.TextField(_("text"))
+    body = models.TextField(pgettext_lazy("news", "text"))
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )

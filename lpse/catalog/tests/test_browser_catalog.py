@@ -29,7 +29,7 @@ def test_admin_publishes_news_and_the_public_sees_it(new_page) -> None:
 
     page.goto("/catalog/manage/")
     page.get_by_role("link", name="Berita", exact=True).click()
-    page.get_by_role("link", name="Tambah").click()
+    page.get_by_role("link", name="Baru").click()
     page.get_by_label("Judul").fill("Jadwal Pelatihan Penyedia Desember")
     page.get_by_label("Ringkasan").fill("Pelatihan SPSE untuk penyedia setiap Rabu dan Kamis.")
     page.get_by_label("Isi").fill("Pelatihan dimulai pukul 09.00 WIB.\n\nPeserta membawa laptop.")
