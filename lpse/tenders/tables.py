@@ -5,6 +5,7 @@ import django_tables2 as tables
 from django.db.models import QuerySet
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lpse.catalog.models import ProcurementCategory
 from lpse.core.tables import SearchFilterSet
@@ -55,7 +56,7 @@ class TenderTable(tables.Table):
 class TenderFilter(SearchFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Tender.Status.choices)
     category = django_filters.ModelChoiceFilter(
-        label=_("Category"), queryset=ProcurementCategory.objects.all())
+        label=pgettext_lazy("tenders", "Category"), queryset=ProcurementCategory.objects.all())
 
     class Meta:
         model = Tender

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from lpse.accounts.models import Agency
@@ -32,7 +32,7 @@ from lpse.tenders.stages import StageCode
 class PublicFilterForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("Search"), required=False,
                         widget=forms.TextInput(attrs={"type": "search"}))
-    category = forms.ModelChoiceField(label=gettext_lazy("Category"), required=False,
+    category = forms.ModelChoiceField(label=pgettext_lazy("tenders", "Category"), required=False,
                                       queryset=ProcurementCategory.objects.all())
     agency = forms.ModelChoiceField(label=gettext_lazy("Agency"), required=False,
                                     queryset=Agency.objects.filter(is_active=True))
