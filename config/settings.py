@@ -151,7 +151,12 @@ if TESTING:
         # timeout), exactly as the embedded installation runs.
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         DATABASES["default"] = env.db_url_config(f"sqlite:///{VAR_DIR / 'test.sqlite3'}")
-        DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+        # One file per test run (scripts/run_tests.py sets the run id), so two runs in the
+        # same checkout never share a database.
+        _run = env.str("LPSE_TEST_RUN_ID", default="")
+        DATABASES["default"]["TEST"] = {
+            "NAME": str(VAR_DIR / f"test-db{'-' + _run if _run else ''}.sqlite3")
+        }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
