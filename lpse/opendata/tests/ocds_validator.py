@@ -114,10 +114,30 @@ class NoNetwork(BaseAdapter):
         pass
 
 
+STANDARD_BASE = f"https://standard.open-contracting.org/schema/{ocds.OCDS_SCHEMA_TAG}/"
+
+
+class OfflineRequests:
+    """Stands in for the `requests` module inside jsonref, which dereferences the record
+    package schema's links to the standard's other schema files."""
+
+    def __init__(self) -> None:
+        self.session = requests.Session()
+        self.session.mount("https://", NoNetwork())
+        self.session.mount("http://", NoNetwork())
+        self.session.mount(STANDARD_BASE, LocalFiles(STANDARD_BASE, STANDARD))
+
+    def get(self, url: str, **kwargs: Any) -> requests.Response:
+        return self.session.get(url, **kwargs)
+
+
 @contextmanager
 def vendored_extensions() -> Iterator[None]:
+    import jsonref
     from ocdsextensionregistry.util import session
 
+    saved_requests = jsonref.requests
+    jsonref.requests = OfflineRequests()
     saved = dict(session.adapters)
     session.mount("https://", NoNetwork())
     session.mount("http://", NoNetwork())
@@ -130,6 +150,7 @@ def vendored_extensions() -> Iterator[None]:
     finally:
         session.adapters.clear()
         session.adapters.update(saved)
+        jsonref.requests = saved_requests
 
 
 def validate(package: dict[str, Any], output_dir: Path) -> dict[str, Any]:
@@ -145,6 +166,7 @@ def validate(package: dict[str, Any], output_dir: Path) -> dict[str, Any]:
         "schema_version": "1.1",
         "standard_zip": standard_zip(),
     })
+    output_dir.mkdir(parents=True, exist_ok=True)
     with vendored_extensions():
         return ocds_json_output(str(output_dir), json_data=package, lib_cove_ocds_config=config)
 
