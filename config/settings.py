@@ -471,6 +471,11 @@ OPENDATA_CACHE_SECONDS = env.int("OPENDATA_CACHE_SECONDS", default=60)
 # Bulk OCDS endpoints have their own, stricter rate (DRF scoped throttle "opendata").
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["opendata"] = env.str(  # type: ignore[index]
     "API_RATE_OPENDATA", default="60/minute")
+# One coherent OpenAPI document: standard error answers on every operation, "public" tag.
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "lpse.opendata.openapi.add_standard_errors",
+]
 # Excel export of the public tender list: at most this many rows (CSV streams all).
 OPENDATA_XLSX_MAX_ROWS = env.int("OPENDATA_XLSX_MAX_ROWS", default=20000)
 

@@ -45,15 +45,8 @@ DATE_PARAMETERS = [
     OpenApiParameter("page_size", int, description=(
         f"1–{selectors.MAX_PAGE_SIZE}, default {selectors.DEFAULT_PAGE_SIZE}.")),
 ]
-ERROR = OpenApiResponse(
-    response=serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
-    description="Invalid parameters, per parameter.")
+# 400, 404 and 429 are added to every operation by lpse.opendata.openapi.
 NOT_MODIFIED = OpenApiResponse(description="Not modified (If-None-Match matched the ETag).")
-THROTTLED = OpenApiResponse(
-    response=serializers.DictField(child=serializers.CharField()),
-    description="Too many requests (see Retry-After).")
-NOT_FOUND = OpenApiResponse(response=serializers.DictField(child=serializers.CharField()),
-                            description="No contracting process has this ocid.")
 HEADERS = [
     OpenApiParameter("ETag", str, location=OpenApiParameter.HEADER, response=True,
                      description="Changes whenever a new release is published."),
@@ -178,8 +171,7 @@ class ReleasePackageView(_Public):
             "`after` cursor from the `Link` header."),
         parameters=[*DATE_PARAMETERS, OpenApiParameter("ocid", str, description=(
             "Only the releases of this contracting process.")), *HEADERS],
-        responses={200: ReleasePackageSerializer, 304: NOT_MODIFIED, 400: ERROR,
-                   429: THROTTLED},
+        responses={200: ReleasePackageSerializer, 304: NOT_MODIFIED},
         examples=[OpenApiExample("Release package", response_only=True, status_codes=["200"],
                                  value={**_EXAMPLE_META, "releases": [_EXAMPLE_RELEASE]})],
     )
@@ -208,8 +200,7 @@ class RecordPackageView(_Public):
             "reference routine. `since`/`until` select processes by the date of their latest "
             "release."),
         parameters=[*DATE_PARAMETERS, *HEADERS],
-        responses={200: RecordPackageSerializer, 304: NOT_MODIFIED, 400: ERROR,
-                   429: THROTTLED},
+        responses={200: RecordPackageSerializer, 304: NOT_MODIFIED},
         examples=[OpenApiExample("Record package", response_only=True, status_codes=["200"],
                                  value={**_EXAMPLE_META, "records": [{
                                      "ocid": _EXAMPLE_RELEASE["ocid"],
@@ -246,8 +237,7 @@ class RecordView(_Public):
         parameters=[OpenApiParameter("ocid", str, location=OpenApiParameter.PATH,
                                      description="The ocid: OCDS prefix + tender code."),
                     *HEADERS[:1]],
-        responses={200: RecordPackageSerializer, 304: NOT_MODIFIED, 404: NOT_FOUND,
-                   429: THROTTLED},
+        responses={200: RecordPackageSerializer, 304: NOT_MODIFIED},
     )
     def get(self, request: Request, ocid: str) -> Response:
         process = selectors.process_by_ocid(ocid)
