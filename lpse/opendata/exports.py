@@ -21,7 +21,7 @@ from lpse.tenders.stages import StageCode
 def headers() -> list[str]:
     return [_("Code"), _("Name"), _("Agency"), pgettext("tenders", "Category"),
             _("Fiscal year"), _("HPS (Rp)"), _("Status"), _("Stage now"), _("Published"),
-            _("Upload deadline"), "ocid", _("Address")]
+            _("Upload deadline"), "ocid", _("Announcement page")]
 
 
 def tenders_for_export(params: Mapping[str, Any], sort: str) -> Any:
