@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from lpse.vendors.models import Vendor
 
 #: OCDS mainProcurementCategory (closed codelist) per procurement category code.
-MAIN_CATEGORY = {
+MAIN_CATEGORY: dict[str, str] = {
     CategoryCode.GOODS: "goods",
     CategoryCode.CONSTRUCTION: "works",
     CategoryCode.CONSULTING_FIRM: "services",
@@ -55,7 +55,7 @@ MAIN_CATEGORY = {
 #: OCDS procurementMethod (closed codelist) per selection method code. Pengadaan Langsung
 #: buys from one provider without competition ("direct"); Penunjukan Langsung invites one
 #: chosen provider to a selection with qualification and negotiation ("limited").
-METHOD = {
+METHOD: dict[str, str] = {
     MethodCode.TENDER: "open",
     MethodCode.QUICK_TENDER: "open",
     MethodCode.SELECTION: "open",
@@ -63,7 +63,7 @@ METHOD = {
     MethodCode.DIRECT_APPOINTMENT: "limited",
 }
 #: OCDS awardCriteria (open codelist) per evaluation method code.
-AWARD_CRITERIA = {
+AWARD_CRITERIA: dict[str, str] = {
     EvaluationCode.LOWEST_PRICE: "priceOnly",
     EvaluationCode.QUALITY_AND_COST: "ratedCriteria",
     EvaluationCode.QUALITY: "qualityOnly",
@@ -414,10 +414,9 @@ def _snapshot(history: History, as_of: dt.datetime | None) -> dict[str, Any]:
         "milestones": milestones,
     }
     if tender.category.code in MAIN_CATEGORY:
-        tender_data["mainProcurementCategory"] = MAIN_CATEGORY[CategoryCode(tender.category.code)]
+        tender_data["mainProcurementCategory"] = MAIN_CATEGORY[tender.category.code]
     if tender.evaluation_method.code in AWARD_CRITERIA:
-        tender_data["awardCriteria"] = AWARD_CRITERIA[EvaluationCode(
-            tender.evaluation_method.code)]
+        tender_data["awardCriteria"] = AWARD_CRITERIA[tender.evaluation_method.code]
     tender_data["awardCriteriaDetails"] = criteria_details
     if tender.requirements:
         tender_data["eligibilityCriteria"] = tender.requirements

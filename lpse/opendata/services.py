@@ -10,7 +10,7 @@ every published tender (management command `ocds_backfill`, after bulk loads).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -84,7 +84,7 @@ def releases_sync(*, tender: Tender, audit: bool = True) -> list[Release]:
     return created
 
 
-def _tender_ids(events: Iterable[dict[str, Any]]) -> list[int]:
+def _tender_ids(events: Iterable[Mapping[str, Any]]) -> list[int]:
     ids: list[int] = []
     for event in events:
         if event["action"] in TRIGGER_ACTIONS and event["object_type"] == "tenders.tender":

@@ -19,8 +19,8 @@ class PackageSerializer(serializers.Serializer[Any]):
                                        help_text="The OCDS extensions used (bid extension).")
     publisher = PublisherSerializer()
     license = serializers.URLField(required=False)
-    publicationPolicy = serializers.URLField(required=False)  # noqa: N815 - OCDS name
-    publishedDate = serializers.DateTimeField()  # noqa: N815 - OCDS name
+    publicationPolicy = serializers.URLField(required=False)
+    publishedDate = serializers.DateTimeField()
 
 
 class ReleasePackageSerializer(PackageSerializer):
@@ -34,7 +34,7 @@ class RecordSerializer(serializers.Serializer[Any]):
         child=serializers.DictField(),
         help_text="Linked releases (url, date, tag) in lists; the full releases for one "
                   "record.")
-    compiledRelease = serializers.DictField(  # noqa: N815 - OCDS name
+    compiledRelease = serializers.DictField(
         help_text="The current state, compiled from the releases (ocdsmerge).")
 
 

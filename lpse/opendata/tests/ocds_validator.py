@@ -177,9 +177,8 @@ def problems(context: dict[str, Any]) -> dict[str, Any]:
     extensions = context.get("extensions") or {}
     return {
         "validation_errors": context.get("validation_errors") or [],
-        "closed_codelist_values": {
-            path: info for path, info in (context.get("additional_closed_codelist_values")
-                                          or {}).items()},
+        "closed_codelist_values": dict((context.get("additional_closed_codelist_values")
+                                          or {}).items()),
         "additional_fields": context.get("additional_fields") or [],
         "invalid_extensions": extensions.get("invalid_extension") or {},
         "json_deref_error": context.get("json_deref_error"),

@@ -38,7 +38,9 @@ def test_bids_stay_sealed_until_the_winner_is_announced(clock):
         assert participant.vendor.name not in text
     for offer in scenario.OFFERS:
         assert offer not in text
-    assert "vendor-" not in text and '"details"' not in text and '"awards"' not in text
+    assert "vendor-" not in text
+    assert '"details"' not in text
+    assert '"awards"' not in text
 
     tender_services.evaluation_minutes_issue(actor=s.member, tender=s.tender)
     clock.move_to(inside(s.tender, StageCode.WINNER_ANNOUNCEMENT))

@@ -135,7 +135,8 @@ def test_releases_written_late_equal_those_written_live(clock):
     assert [release_for(history, event) for event in history.events] == live
     first = live[0]
     assert "amendments" not in first["tender"]
-    assert "bids" not in first and "awards" not in first
+    assert "bids" not in first
+    assert "awards" not in first
     assert first["tender"]["tenderPeriod"]["endDate"] != live[-1]["tender"]["tenderPeriod"][
         "endDate"], "the first release keeps the original upload deadline"
 
