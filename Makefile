@@ -30,7 +30,7 @@ test: $(STAMP)  ## Run the whole test suite (PostgreSQL when reachable, else SQL
 
 lint: $(STAMP)  ## ruff and mypy
 	$(BIN)/ruff check .
-	$(BIN)/mypy
+	LPSE_TESTING=true $(BIN)/mypy
 
 messages: $(STAMP)  ## Extract and compile translations (Indonesian)
 	cd lpse && for app in */; do \
@@ -46,7 +46,7 @@ lock:  ## Re-resolve requirements/constraints.txt from pyproject.toml
 	rm -rf .venv-lock
 
 bench: $(STAMP)  ## Run the benchmarks under bench/ (results as JSON in var/bench/)
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(ARGS)
 
 demo: $(STAMP)  ## Load the demo data into the embedded database
 	$(PY) manage.py seed_demo

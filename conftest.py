@@ -80,30 +80,32 @@ def _clear_cache() -> Iterator[None]:
 # --- Browser tests: count them, and fail a required run that skipped any --------------------
 
 
-def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: Any) -> None:
-    def browser(reports: list[Any]) -> list[Any]:
-        return [r for r in reports if getattr(r, "when", "call") in ("call", "setup")
-                and "browser" in getattr(r, "keywords", {})]
+def _browser_counts(reporter: Any) -> tuple[int, int, int]:
+    def browser(key: str, when: tuple[str, ...]) -> int:
+        return sum(1 for r in reporter.stats.get(key, [])
+                   if getattr(r, "when", "") in when and "browser" in getattr(r, "keywords", {}))
 
-    passed = [r for r in browser(terminalreporter.stats.get("passed", [])) if r.when == "call"]
-    failed = browser(terminalreporter.stats.get("failed", []))
-    skipped = browser(terminalreporter.stats.get("skipped", []))
+    return (browser("passed", ("call",)), browser("failed", ("setup", "call")),
+            browser("skipped", ("setup", "call")))
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: Any) -> None:
+    passed, failed, skipped = _browser_counts(terminalreporter)
     terminalreporter.write_sep("-", "browser tests (real Chromium)")
     terminalreporter.write_line(
-        f"browser tests: {len(passed)} passed, {len(failed)} failed, {len(skipped)} skipped"
+        f"browser tests: {passed} passed, {failed} failed, {skipped} skipped"
     )
     if os.environ.get("REQUIRE_BROWSER") == "1" and (skipped or not passed):
         terminalreporter.write_line(
             "REQUIRE_BROWSER=1: browser tests were skipped or none ran — this run FAILS.",
             red=True,
         )
-        config._lpse_browser_failed = True
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if os.environ.get("REQUIRE_BROWSER") == "1" and exitstatus == 0:
-        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:
-            pytest_terminal_summary(reporter, exitstatus, session.config)
-        if getattr(session.config, "_lpse_browser_failed", False):
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if os.environ.get("REQUIRE_BROWSER") == "1" and reporter is not None and exitstatus == 0:
+        passed, _failed, skipped = _browser_counts(reporter)
+        if skipped or not passed:
             session.exitstatus = 1

@@ -21,7 +21,7 @@ env = environ.Env()
 if (BASE_DIR / ".env").is_file():
     env.read_env(str(BASE_DIR / ".env"), overwrite=False)
 
-VAR_DIR = Path(env.str("LPSE_VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR = Path(env.str("LPSE_VAR_DIR", default="") or BASE_DIR / "var")
 
 DEBUG = env.bool("DEBUG", default=False)
 # The test suite (pytest) runs with TESTING on: test database, immediate tasks.
@@ -96,11 +96,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "lpse.core.middleware.LanguageMiddleware",
     "lpse.accounts.middleware.SessionPolicyMiddleware",
     "lpse.accounts.middleware.TwoFactorRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "lpse.core.middleware.AuthorizationAuditMiddleware",
@@ -248,9 +248,9 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # --- Static and stored files ----------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default="") or VAR_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "files")))
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default="") or VAR_DIR / "files")
 # Stored files are never served from a public URL: downloads go through
 # permission-checked views (lpse.core.files). MEDIA_URL is deliberately unset.
 
@@ -260,10 +260,10 @@ if STORAGE_BACKEND == "s3":
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": env.str("S3_BUCKET"),
-            "endpoint_url": env.str("S3_ENDPOINT_URL", default=None),
-            "region_name": env.str("S3_REGION", default=None),
-            "access_key": env.str("S3_ACCESS_KEY_ID", default=None),
-            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default=None),
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
             "default_acl": "private",
             "querystring_auth": True,
             "file_overwrite": False,
@@ -286,7 +286,7 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
+FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default="") or None
 FILE_UPLOAD_PERMISSIONS = 0o640
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 
@@ -339,6 +339,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "lpse.core.api.exceptions.audited_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -393,7 +394,7 @@ LPSE_UNIT_ADDRESS = env.str(
 LPSE_UNIT_PHONE = env.str("LPSE_UNIT_PHONE", default="(0261) 201021")
 LPSE_UNIT_EMAIL = env.str("LPSE_UNIT_EMAIL", default="lpse@sumedangkab.go.id")
 LPSE_UNIT_CODE = env.str("LPSE_UNIT_CODE", default="LPSE")
-LPSE_LOGO_PATH = env.str("LPSE_LOGO_PATH", default=str(BASE_DIR / "static" / "img" / "logo.png"))
+LPSE_LOGO_PATH = env.str("LPSE_LOGO_PATH", default="") or str(BASE_DIR / "static/img/logo.png")
 LPSE_REGION_NAME = env.str("LPSE_REGION_NAME", default="Kabupaten Sumedang")
 # Verification desk and service hours (regulation Lampiran I 1.2 step 8).
 SERVICE_HOURS_START = env.str("SERVICE_HOURS_START", default="09:00")

@@ -153,7 +153,15 @@ def store_file(
     reader = _HashingReader(source, head, policy.max_bytes)
     now = timezone.now()
     name = f"{purpose}/{now:%Y/%m}/{uuid.uuid4().hex}"
-    saved = default_storage.save(name, File(io.BufferedReader(reader, CHUNK_SIZE), name=name))
+    try:
+        saved = default_storage.save(
+            name, File(io.BufferedReader(reader, CHUNK_SIZE), name=name)
+        )
+    except BaseException:
+        # A refused or interrupted upload leaves no partial file behind.
+        with contextlib.suppress(Exception):
+            default_storage.delete(name)
+        raise
     try:
         return StoredFile.objects.create(
             purpose=purpose,

@@ -81,8 +81,10 @@ class PdfDocument:
 
     def key_values(self, rows: Sequence[tuple[str, object]]) -> None:
         data = [[_p(k), _p(":"), _p(v if v not in (None, "") else "-")] for k, v in rows]
-        table = Table(data, colWidths=[55 * mm, 4 * mm, None], hAlign="LEFT")
+        table = Table(data, colWidths=[55 * mm, 5 * mm, None], hAlign="LEFT")
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 1),
+                                   ("RIGHTPADDING", (0, 0), (-1, -1), 1),
                                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
                                    ("TOPPADDING", (0, 0), (-1, -1), 1)]))
         self.story.append(table)

@@ -42,13 +42,16 @@ class FilteredTableView(SingleTableMixin, FilterView):  # type: ignore[misc]
 
     paginate_by = 25
     template_name = "core/list.html"
+    #: What an htmx request (search as you type, sort, page) gets: just the table block.
+    partial_template_name = "includes/table.html"
     title = ""
 
     def get_template_names(self) -> list[str]:
-        names: list[str] = super().get_template_names()
         request: HttpRequest = self.request
-        if getattr(request, "htmx", False):
-            return [f"{names[0]}#table"]
+        htmx = getattr(request, "htmx", None)
+        if htmx and not htmx.boosted:
+            return [self.partial_template_name]
+        names: list[str] = super().get_template_names()
         return names
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

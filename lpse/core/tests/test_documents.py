@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import hashlib
+import threading
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
+from pypdf import PdfReader
+
+from lpse.accounts.roles import Role
+from lpse.accounts.tests.factories import make_user
+from lpse.audit.models import AuditEvent
+from lpse.core.documents import document_issue, letter_number_next
+from lpse.core.files import open_stored
+from lpse.core.models import IssuedDocument, LetterSequence
+from lpse.core.pdf import PdfDocument
+
+pytestmark = pytest.mark.django_db
+
+
+def _doc() -> PdfDocument:
+    doc = PdfDocument(title="Berita Acara Uji")
+    doc.paragraph("Pada hari ini telah dilaksanakan pengujian.")
+    doc.key_values([("Nama paket", "Rehabilitasi Jalan Cimalaka"), ("HPS", "Rp 1.250.000.000")])
+    doc.table(["No", "Penyedia", "Harga"], [[1, "CV Mitra Karya", "Rp 1.100.000.000"]])
+    doc.signatures([("Verifikator", "Dedi Kurniawan", "NIP 199001152014021002")],
+                   place_date="Sumedang, 25 November 2026")
+    return doc
+
+
+def test_numbers_run_per_type_and_year() -> None:
+    with transaction.atomic():
+        first = letter_number_next(letter_type="test.a", code="027")
+        second = letter_number_next(letter_type="test.a", code="027")
+        other = letter_number_next(letter_type="test.b", code="800")
+    assert first.startswith("027/0001/LPSE/")
+    assert second.startswith("027/0002/LPSE/")
+    assert other.startswith("800/0001/LPSE/")
+
+
+def test_issue_renders_stores_records_and_audits() -> None:
+    officer = make_user(Role.VERIFIER)
+    document = document_issue(letter_type="test.minutes", code="027", doc=_doc(),
+                              filename="berita-acara.pdf", issued_by=officer, subject=officer)
+    assert document.number.startswith("027/0001/LPSE/")
+    with open_stored(document.file) as handle:
+        data = handle.read()
+    assert data.startswith(b"%PDF")
+    assert hashlib.sha256(data).hexdigest() == document.file.sha256
+    text = "".join(page.extract_text() for page in PdfReader(open_stored(document.file)).pages)
+    assert "BERITA ACARA UJI" in text
+    assert document.number in text
+    assert "Rehabilitasi Jalan Cimalaka" in text
+    assert f"/documents/verify/{document.pk}/" in text
+    assert AuditEvent.objects.filter(action="document.issued", object_id=str(document.pk)).exists()
+
+
+def test_failed_issue_consumes_no_number() -> None:
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom), transaction.atomic():
+        letter_number_next(letter_type="test.c", code="1")
+        raise Boom
+    with transaction.atomic():
+        assert letter_number_next(letter_type="test.c", code="1").startswith("1/0001/")
+
+
+def test_public_verification_page_compares_a_copy(client) -> None:
+    document = document_issue(letter_type="test.minutes", code="027", doc=_doc(),
+                              filename="ba.pdf", issued_by=None)
+    page = client.get(f"/documents/verify/{document.pk}/")
+    assert page.status_code == 200
+    assert document.file.sha256 in page.content.decode()
+    with open_stored(document.file) as handle:
+        genuine = handle.read()
+    ok = client.post(f"/documents/verify/{document.pk}/",
+                     {"file": SimpleUploadedFile("copy.pdf", genuine)})
+    assert "identik" in ok.content.decode()
+    forged = client.post(f"/documents/verify/{document.pk}/",
+                         {"file": SimpleUploadedFile("copy.pdf", genuine + b" ")})
+    assert "TIDAK identik" in forged.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_numbering_never_repeats_a_number() -> None:
+    numbers: list[str] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        try:
+            for _ in range(5):
+                with transaction.atomic():
+                    number = letter_number_next(letter_type="test.race", code="9")
+                with lock:
+                    numbers.append(number)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(numbers) == 20
+    assert len(set(numbers)) == 20
+    assert LetterSequence.objects.get(letter_type="test.race").last_number == 20
+    assert IssuedDocument.objects.count() == 0
