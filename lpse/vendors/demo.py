@@ -108,8 +108,11 @@ def seed(context: DemoContext) -> None:
         if vendor is None:
             vendor = _create(context, spec, verifier, appadmin)
         context.users[spec.username] = vendor.account
+        if vendor.status in Vendor.CLOSED_STATUSES:
+            continue  # no account any more: the user ID was released
+        listed = " — daftar hitam" if spec.state == "blacklisted" else ""
         context.remember_account(vendor.account.username, str(Role.VENDOR.label),
-                                 f"{vendor.name} — {vendor.get_status_display()}")
+                                 f"{vendor.name} — {vendor.get_status_display()}{listed}")
 
 
 def _create(context: DemoContext, spec: DemoVendor, verifier: User, appadmin: User) -> Vendor:
