@@ -6,8 +6,7 @@ from typing import Any
 
 from django import template
 from django.forms import BoundField, CheckboxInput, CheckboxSelectMultiple, RadioSelect, Select
-from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils import numberformat, timezone
 from django.utils.safestring import SafeString
 
 from lpse.accounts.roles import PERMS_BY_NAME, Role, has_perm
@@ -62,9 +61,9 @@ def rupiah(value: Decimal | int | None) -> str:
     if value is None or value == "":
         return "—"
     amount = Decimal(value)
-    text = number_format(amount, decimal_pos=0 if amount == amount.to_integral() else 2,
-                         use_l10n=False, force_grouping=True)
-    text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+    # Explicit separators: without localisation Django's NUMBER_GROUPING is 0 (no grouping).
+    text = numberformat.format(amount, ",", 0 if amount == amount.to_integral() else 2,
+                               grouping=3, thousand_sep=".", force_grouping=True)
     return f"Rp {text}"
 
 
