@@ -1,4 +1,4 @@
-"""Business fields (bidang usaha) of licences, from the catalog app's master data."""
+"""Business fields (bidang usaha) of licences: the catalog app's master data."""
 
 from __future__ import annotations
 
@@ -7,19 +7,23 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lpse.vendors.models import BusinessLicence
+from lpse.catalog.models import BusinessField
+from lpse.catalog.selectors import active_business_fields
 
 
-def business_field_form_field() -> forms.Field | None:
-    """A multiple choice of the active business fields, or None without the catalog."""
-    relation = getattr(BusinessLicence, "business_fields", None)
-    if relation is None:
-        return None
-    meta: Any = BusinessLicence._meta
-    model = meta.get_field("business_fields").related_model
-    return forms.ModelMultipleChoiceField(
+class BusinessFieldChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code} — {obj.label}"
+
+
+def business_field_form_field() -> forms.Field:
+    """A multiple choice of the active business fields (KBLI codes), in code order."""
+    return BusinessFieldChoice(
         label=_("Business fields"), required=False,
-        queryset=model._default_manager.all(),  # type: ignore[union-attr]
+        queryset=active_business_fields().order_by("code"),
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=_("Hold Ctrl (or Cmd) to choose several."),
     )
+
+
+__all__ = ["BusinessField", "business_field_form_field"]

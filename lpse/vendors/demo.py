@@ -17,6 +17,7 @@ from django.utils import timezone
 from lpse.accounts.models import User
 from lpse.accounts.roles import Role
 from lpse.accounts.services import password_set
+from lpse.catalog.models import BusinessField
 from lpse.core.demodata import DemoContext
 from lpse.vendors import services
 from lpse.vendors.models import EmailChangeRequest, RegistrationLink, Vendor
@@ -36,17 +37,19 @@ class DemoVendor:
     state: str
     regency: str = "Sumedang"
     licence: tuple[str, str] = ("nib", "")
+    fields: tuple[str, ...] = ("46491",)
 
 
 VENDORS = [
     DemoVendor("cv.mitra", "cv", "Mitra Karya Sumedang", "012345674123000", "Ade Sutisna",
-               "3211011508750001", "active", licence=("siujk", "1-3211-2-00123")),
+               "3211011508750001", "active", licence=("siujk", "1-3211-2-00123"),
+               fields=("42101", "42201", "43221")),
     DemoVendor("pt.tatar", "pt", "Tatar Sunda Konstruksi", "023456783412000",
                "Ir. Dadang Hermawan", "3211024703800002", "active",
-               licence=("sbu", "0-3211-06-002-1-09-012345")),
+               licence=("sbu", "0-3211-06-002-1-09-012345"), fields=("41011", "41012", "42102")),
     DemoVendor("pt.medika", "pt", "Medika Priangan Sejahtera", "034567891441000",
                "Hj. Iis Sumiati", "3273011201700003", "active", regency="Bandung",
-               licence=("siup", "510/0412/SIUP/2023")),
+               licence=("siup", "510/0412/SIUP/2023"), fields=("46441", "46693")),
     DemoVendor("cv.sinar", "cv", "Sinar Tanjungsari", "045678919441000", "Asep Saepudin",
                "3211035505820004", "pending"),
     DemoVendor("cv.cadas", "cv", "Cadas Pangeran Teknik", "056789126441000", "Ujang Rohman",
@@ -84,8 +87,11 @@ def _register(spec: DemoVendor) -> Vendor:
         phone="0261-201234", director_name=spec.director, director_nik=spec.nik,
         user_id=spec.username,
         establishment=services.DeedData("12", date(2015, 3, 9), "Rd. Hendi Suhendi, S.H., M.Kn."),
-        licences=[services.LicenceData(kind=kind, number=number or f"NIB-{spec.npwp[:9]}",
-                                       issued_by="DPMPTSP Kabupaten Sumedang")],
+        licences=[services.LicenceData(
+            kind=kind, number=number or f"NIB-{spec.npwp[:9]}",
+            issued_by="DPMPTSP Kabupaten Sumedang",
+            business_field_ids=list(BusinessField.objects.filter(
+                code__in=spec.fields).values_list("pk", flat=True)))],
         scans={"ktp": scan},
     )
     return services.vendor_register(token=registration_token(link), data=data, language="id")

@@ -14,7 +14,12 @@ from lpse.core.documents import document_issue
 from lpse.core.models import IssuedDocument
 from lpse.core.pdf import PdfDocument, format_date_id
 from lpse.vendors.conf import verification_hours, verification_place
-from lpse.vendors.models import EmailChangeRequest, Vendor, VerificationSession
+from lpse.vendors.models import (
+    BusinessLicence,
+    EmailChangeRequest,
+    Vendor,
+    VerificationSession,
+)
 
 if TYPE_CHECKING:
     from lpse.accounts.models import User
@@ -78,11 +83,8 @@ def _deeds_and_licences(doc: PdfDocument, vendor: Vendor) -> None:
         )
 
 
-def licence_fields_text(licence: object) -> str:
-    fields = getattr(licence, "business_fields", None)
-    if fields is None:
-        return ""
-    return ", ".join(str(f) for f in fields.all())
+def licence_fields_text(licence: BusinessLicence) -> str:
+    return ", ".join(f.code for f in licence.business_fields.all())
 
 
 def registration_form_issue(vendor: Vendor) -> IssuedDocument:

@@ -182,9 +182,7 @@ class LicenceForm(forms.Form):
         super().__init__(*args, **kwargs)
         from lpse.vendors.business_fields import business_field_form_field
 
-        field = business_field_form_field()
-        if field is not None:
-            self.fields["business_fields"] = field
+        self.fields["business_fields"] = business_field_form_field()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

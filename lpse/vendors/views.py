@@ -223,11 +223,7 @@ def _vendor_context(vendor: Vendor, user: User) -> dict[str, Any]:
 
 
 def _licences(vendor: Vendor) -> QuerySet[BusinessLicence]:
-    qs = vendor.licences.all()
-    relation = "business_fields"
-    if hasattr(BusinessLicence, relation):
-        qs = qs.prefetch_related(relation)
-    return qs
+    return vendor.licences.prefetch_related("business_fields")
 
 
 @vendor_view
@@ -312,8 +308,7 @@ def me_licence(request: HttpRequest, vendor: Vendor, pk: int | None = None) -> H
     if licence is not None:
         initial = {f: getattr(licence, f) for f in ("kind", "number", "issued_by", "valid_from",
                                                     "valid_until")}
-        if hasattr(licence, "business_fields"):
-            initial["business_fields"] = list(licence.business_fields.all())
+        initial["business_fields"] = list(licence.business_fields.all())
     form = LicenceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.licence_data()

@@ -174,6 +174,10 @@ class BusinessLicence(TimeStampedModel):
         _("valid until"), null=True, blank=True,
         help_text=_("Leave empty when the licence has no end date."),
     )
+    business_fields = models.ManyToManyField(
+        "catalog.BusinessField", blank=True, related_name="licences",
+        verbose_name=_("business fields"),
+    )
 
     class Meta:
         ordering = ["vendor", "kind", "number"]

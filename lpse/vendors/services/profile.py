@@ -229,8 +229,7 @@ def vendor_licence_save(
             .exclude(pk=licence.pk).exists():
         raise ValidationError({"number": _("This licence is already registered.")})
     licence.save()
-    if hasattr(licence, "business_fields"):
-        licence.business_fields.set(business_field_ids)
+    licence.business_fields.set(business_field_ids)
     new = _licence_text(licence)
     if old != new:
         _record(vendor, actor, [(f"licence.{licence.pk}", licence.get_kind_display(), old, new)],

@@ -401,7 +401,7 @@ def _deeds_and_licences_create(vendor: Vendor, data: RegistrationData) -> None:
         )
         licence.full_clean(validate_constraints=False)
         licence.save()
-        if item.business_field_ids and hasattr(licence, "business_fields"):
+        if item.business_field_ids:
             licence.business_fields.set(item.business_field_ids)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -114,9 +115,9 @@ def test_expired_link_is_refused(settings):
             pytest.raises(services.RegistrationLinkInvalid) as exc:
         services.registration_link_check(token)
     assert exc.value.reason == "expired"
-    with pytest.raises(services.RegistrationLinkInvalid):
-        with time_machine.travel(timezone.now() + timedelta(hours=49)):
-            services.vendor_register(token=token, data=registration_data(), language="id")
+    with pytest.raises(services.RegistrationLinkInvalid), \
+            time_machine.travel(timezone.now() + timedelta(hours=49)):
+        services.vendor_register(token=token, data=registration_data(), language="id")
     assert not Vendor.objects.exists()
 
 
@@ -138,25 +139,30 @@ def test_registration_creates_pending_vendor_with_inactive_account(
     assert vendor.registration_number.startswith("REG-")
     assert user.username == vendor.registered_user_id == "karya.sumedang"
     assert user.email == vendor.email == "direktur@karya.test"
-    assert not user.is_active and not user.has_usable_password()
+    assert not user.is_active
+    assert not user.has_usable_password()
     assert user.role_set == {Role.VENDOR}
     assert vendor.npwp == "0" + data.npwp
-    assert vendor.deeds.count() == 1 and vendor.licences.count() == 1
+    assert vendor.deeds.count() == 1
+    assert vendor.licences.count() == 1
     scans = list(vendor.documents.select_related("file"))
     assert {s.kind for s in scans} == {"ktp", "npwp"}
     assert all(s.file.personal_data for s in scans)
     assert vendor.verification_deadline > timezone.now()
     link.refresh_from_db()
-    assert link.used_at is not None and link.vendor == vendor
+    assert link.used_at is not None
+    assert link.vendor == vendor
     # Steps 1–7 are recorded; step 7 waits for the verifier, with the deadline.
     steps = {s.step: s for s in ProcedureStep.objects.filter(vendor=vendor)}
     assert sorted(steps) == [1, 2, 3, 4, 5, 6, 7]
-    assert steps[7].finished_at is None and steps[7].deadline == vendor.verification_deadline
+    assert steps[7].finished_at is None
+    assert steps[7].deadline == vendor.verification_deadline
     assert steps[7].standard_working_days == 7
     # The second e-mail: user ID, deadline, place, documents, the registration form.
     message = smtp.to("direktur@karya.test")[-1]
     body = smtp.body(message)
-    assert "karya.sumedang" in body and vendor.registration_number in body
+    assert "karya.sumedang" in body
+    assert vendor.registration_number in body
     assert "KTP" in body
     [attachment] = list(message.iter_attachments())
     pdf = attachment.get_content()
@@ -207,7 +213,7 @@ def test_malformed_input_is_refused_field_by_field_and_nothing_saved(overrides, 
         (named(b"%PDF-1.4\n" + b"0" * (5 * 1024 * 1024 + 10), "big.pdf"), "larger than"),
     ],
 )
-def test_bad_scans_are_refused_and_leave_no_file(scan, message, _media_root):
+def test_bad_scans_are_refused_and_leave_no_file(scan, message, settings):
     link = link_for("scan@karya.test")
     users, files = User.objects.count(), StoredFile.objects.count()
     data = registration_data(scans={"npwp": named(PDF_BYTES, "npwp.pdf"), "ktp": scan})
@@ -215,7 +221,7 @@ def test_bad_scans_are_refused_and_leave_no_file(scan, message, _media_root):
         services.vendor_register(token=registration_token(link), data=data, language="en")
     assert message in " ".join(exc.value.message_dict["scan_ktp"])
     _nothing_saved(users, files)
-    assert [p for p in _media_root.rglob("*") if p.is_file()] == []
+    assert [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()] == []
 
 
 def test_duplicate_user_id_is_refused():

@@ -41,7 +41,8 @@ def _all_checked(session: VerificationSession, **overrides: services.CheckResult
 def test_opening_a_file_starts_the_timer_and_builds_the_checklist(verifier):
     vendor = register(amendment=services.DeedData("7", date(2020, 1, 2), "Notaris B"))
     session = services.verification_open(vendor=vendor, actor=verifier)
-    assert session.is_open and session.kind == "registration"
+    assert session.is_open
+    assert session.kind == "registration"
     items = [c.item for c in session.checks.all()]
     assert items[0] == "ktp"
     assert {"deed_establishment", "deed_amendment", "npwp"} <= set(items)
@@ -49,7 +50,8 @@ def test_opening_a_file_starts_the_timer_and_builds_the_checklist(verifier):
     # Opening again (another verifier, or a second click) resumes the same session.
     assert services.verification_open(vendor=vendor, actor=make_user(Role.VERIFIER)) == session
     steps = {s.step: s for s in ProcedureStep.objects.filter(session=session)}
-    assert steps[8].actor == verifier and steps[8].finished_at == steps[8].started_at
+    assert steps[8].actor == verifier
+    assert steps[8].finished_at == steps[8].started_at
     assert steps[8].within_service_hours is not None
     assert steps[9].finished_at is None
     assert (steps[9].standard_minutes_min, steps[9].standard_minutes_max) == (15, 30)
@@ -75,14 +77,18 @@ def test_approval_activates_and_mails_a_single_use_password_link(
                                      checks=_all_checked(session), outcome="approved")
     vendor.refresh_from_db()
     session.refresh_from_db()
-    assert vendor.status == Vendor.Status.ACTIVE and vendor.is_verified
-    assert vendor.verified_by == verifier and vendor.account.is_active
+    assert vendor.status == Vendor.Status.ACTIVE
+    assert vendor.is_verified
+    assert vendor.verified_by == verifier
+    assert vendor.account.is_active
     assert not vendor.account.has_usable_password()  # never a password by e-mail
     assert session.duration_minutes == 22.0
     step_9 = ProcedureStep.objects.get(session=session, step=9)
-    assert step_9.duration_minutes == 22.0 and step_9.within_standard is True
+    assert step_9.duration_minutes == 22.0
+    assert step_9.within_standard is True
     step_7 = ProcedureStep.objects.get(vendor=vendor, step=7)
-    assert step_7.outcome == "approved" and step_7.within_standard is True
+    assert step_7.outcome == "approved"
+    assert step_7.within_standard is True
     # The verification record is a numbered official document.
     record = IssuedDocument.objects.get(pk=session.record_id)
     assert record.letter_type == "vendors.verification_record"
@@ -111,7 +117,8 @@ def test_approval_needs_every_original_seen(verifier):
     assert "Not complete" in str(exc.value)
     session.refresh_from_db()
     vendor.refresh_from_db()
-    assert session.is_open and vendor.status == Vendor.Status.PENDING
+    assert session.is_open
+    assert vendor.status == Vendor.Status.PENDING
     assert not session.checks.filter(note="NIK berbeda").exists()  # nothing half-saved
 
 
@@ -128,7 +135,8 @@ def test_incomplete_keeps_the_deadline_and_the_vendor_comes_back(
         services.verification_finish(session=session, actor=verifier, checks={},
                                      outcome="incomplete", reason="Akta pendirian asli")
     vendor.refresh_from_db()
-    assert vendor.status == Vendor.Status.PENDING and vendor.verification_deadline == deadline
+    assert vendor.status == Vendor.Status.PENDING
+    assert vendor.verification_deadline == deadline
     assert "Akta pendirian asli" in smtp.body(smtp.to(vendor.email)[-1])
     second = services.verification_open(vendor=vendor, actor=verifier)
     assert second != session
@@ -146,7 +154,8 @@ def test_rejection_needs_a_reason_and_frees_the_identifiers(verifier):
     services.verification_finish(session=session, actor=verifier, checks={},
                                  outcome="rejected", reason="Akta palsu")
     vendor.refresh_from_db()
-    assert vendor.status == Vendor.Status.REJECTED and vendor.rejection_reason == "Akta palsu"
+    assert vendor.status == Vendor.Status.REJECTED
+    assert vendor.rejection_reason == "Akta palsu"
     assert vendor.account.username != "ditolak.cv"
     # The company may register again: same user ID, same NPWP, same address.
     again = register(email=vendor.email, user_id="ditolak.cv", npwp=vendor.npwp[1:])
@@ -186,8 +195,10 @@ def test_corrections_are_recorded_with_reason_and_appear_in_the_record(verifier)
                                   field="deed.establishment.number", value="12A",
                                   reason="Sesuai akta")
     vendor.refresh_from_db()
-    assert vendor.name == "Karya Salah Ketik" and vendor.deeds.get().number == "12A"
-    assert change.source == VendorDataChange.Source.VERIFIER and change.session == session
+    assert vendor.name == "Karya Salah Ketik"
+    assert vendor.deeds.get().number == "12A"
+    assert change.source == VendorDataChange.Source.VERIFIER
+    assert change.session == session
     assert AuditEvent.objects.filter(action="vendor.data_corrected").count() == 2
     services.verification_finish(session=session, actor=verifier,
                                  checks=_all_checked(session), outcome="approved")
@@ -246,7 +257,8 @@ def test_expiry_across_a_holiday_with_a_frozen_clock(smtp, django_capture_on_com
     assert vendor.status == Vendor.Status.EXPIRED
     assert vendor.expired_at == datetime(2026, 8, 27, 15, 5, tzinfo=WIB)
     step_7 = ProcedureStep.objects.get(vendor=vendor, step=7)
-    assert step_7.outcome == "expired" and step_7.within_standard is False
+    assert step_7.outcome == "expired"
+    assert step_7.within_standard is False
     body = smtp.body(smtp.to(vendor.email)[-1])
     assert "/vendors/register/" in body
     # The vendor may register again with the same user ID and NPWP.
