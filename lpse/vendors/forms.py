@@ -171,7 +171,9 @@ class RegistrationForm(forms.Form):
 
 
 class LicenceForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Licence type"), choices=BusinessLicence.Kind.choices)
+    # An empty first choice: an untouched extra row of the formset stays "unchanged".
+    kind = forms.ChoiceField(label=_("Licence type"),
+                             choices=[("", "—"), *BusinessLicence.Kind.choices])
     number = forms.CharField(label=_("Licence number"), max_length=80)
     issued_by = forms.CharField(label=_("Issued by"), max_length=150, required=False)
     valid_from = forms.DateField(label=_("Valid from"), widget=DATE, required=False)
