@@ -16,6 +16,9 @@ from lpse.vendors.validators import mask_nik
 
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+# Row links leave the list: they must not be boosted by the table's htmx container
+# (which would swap the next page's #table-container, absent there, into the list).
+LINK_ATTRS = {"a": {"hx-boost": "false"}}
 
 STATUS_BADGES = {
     Vendor.Status.PENDING: "warning",
@@ -40,7 +43,7 @@ def _wib(value: Any) -> str:
 class VendorTable(tables.Table):
     registration_number = tables.Column(
         verbose_name=_("Registration number"),
-        linkify=("vendors:vendor_detail", {"pk": tables.A("pk")}),
+        linkify=("vendors:vendor_detail", {"pk": tables.A("pk")}), attrs=LINK_ATTRS,
     )
     name = tables.Column(verbose_name=_("Company name"))
     user_id = tables.Column(accessor="account__username", verbose_name=_("User ID"),
@@ -121,7 +124,7 @@ class QueueFilter(VendorFilter):
 
 
 class EmailChangeTable(tables.Table):
-    id = tables.Column(verbose_name=_("No."),
+    id = tables.Column(verbose_name=_("No."), attrs=LINK_ATTRS,
                        linkify=("vendors:email_change_detail", {"pk": tables.A("pk")}))
     vendor = tables.Column(accessor="vendor__name", verbose_name=_("Vendor"),
                            order_by=("vendor__name",))
