@@ -98,7 +98,8 @@ def test_procedure_1_2_from_the_email_to_the_first_login(new_page, smtp, tmp_pat
     desk.get_by_label("Setujui: dokumen lengkap dan sesuai").check()
     desk.get_by_role("button", name="Selesaikan dan terbitkan berita acara").click()
     expect(desk.get_by_text("Verifikasi selesai; berita acara telah diterbitkan")).to_be_visible()
-    expect(desk.get_by_role("link", name=re.compile(r"Berita acara verifikasi BAV"))).to_be_visible()
+    record_link = desk.get_by_role("link", name=re.compile(r"Berita acara verifikasi BAV"))
+    expect(record_link).to_be_visible()
 
     # The vendor sets the password through the single-use link, then logs in.
     activation = smtp.last_link(EMAIL, "/accounts/password/set/")

@@ -14,6 +14,7 @@ from lpse.accounts.roles import Role
 from lpse.accounts.tests.factories import make_user
 from lpse.audit.models import AuditEvent
 from lpse.core.calendar import WIB
+from lpse.core.files import open_stored
 from lpse.core.models import IssuedDocument
 from lpse.vendors import services
 from lpse.vendors.models import (
@@ -93,6 +94,10 @@ def test_approval_activates_and_mails_a_single_use_password_link(
     record = IssuedDocument.objects.get(pk=session.record_id)
     assert record.letter_type == "vendors.verification_record"
     assert record.number.startswith("BAV/")
+    with open_stored(record.file) as handle:
+        pdf = handle.read()
+    assert pdf.startswith(b"%PDF")
+    assert record.number.encode() in pdf  # in the document's metadata
     # Two e-mails: the outcome with the record, and the link to set the password.
     messages = smtp.to(vendor.email)
     link = smtp.last_link(vendor.email, "/accounts/password/set/")

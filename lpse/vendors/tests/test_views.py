@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import csv
-import re
 import io
+import re
+
 import pytest
 from django.db import transaction
 from django.test import Client
@@ -115,7 +116,9 @@ def test_registration_through_the_form_then_done_page_and_pdf(smtp):
     link.refresh_from_db()
     assert link.opened_at is not None
     response = client.post(url, {**_form_post(), "scan_ktp": _upload(PDF_BYTES, "ktp.pdf")})
-    assert response.status_code == 302, re.findall(r"(?:invalid-feedback[^>]*>|alert-danger[^>]*>)([^<]*)", response.content.decode())
+    errors = re.findall(r"(?:invalid-feedback[^>]*>|alert-danger[^>]*>)([^<]*)",
+                        response.content.decode())
+    assert response.status_code == 302, errors
     vendor = Vendor.objects.get()
     done = client.get(response["Location"])
     body = done.content.decode()
