@@ -7,14 +7,16 @@ import io
 import re
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from lpse.accounts.roles import Role
 from lpse.accounts.services import api_token_create
 from lpse.accounts.tests.factories import make_user
 from lpse.audit.models import AuditEvent
 from lpse.core.testing.fixtures import login
+from lpse.vendors import services
 from lpse.vendors.models import (
     BlacklistEntry,
     EmailChangeRequest,
@@ -165,13 +167,21 @@ def test_duplicate_user_id_through_the_form():
 # --- Officers' pages -------------------------------------------------------------------------
 
 
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
 def test_queue_is_searchable_and_its_query_count_does_not_grow(django_assert_max_num_queries):
     verifier = make_user(Role.VERIFIER)
-    vendors = [register(name=f"Queue Test {i}") for i in range(6)]
+    vendors = [register(name=f"Queue Test {i}") for i in range(3)]
     client = _client(verifier)
-    with django_assert_max_num_queries(30):
+    few = _queries(client, "/vendors/queue/")
+    vendors += [register(name=f"Queue Test {i}") for i in range(3, 9)]
+    assert _queries(client, "/vendors/queue/") == few
+    with django_assert_max_num_queries(20):
         response = client.get("/vendors/queue/")
-    assert response.status_code == 200
     for v in vendors:
         assert v.registration_number in response.content.decode()
     target = vendors[3]
@@ -182,11 +192,25 @@ def test_queue_is_searchable_and_its_query_count_does_not_grow(django_assert_max
         assert vendors[0].registration_number not in html, query
 
 
-def test_vendor_list_query_count(django_assert_max_num_queries):
-    for _ in range(8):
-        make_vendor()
-    client = _client(make_user(Role.HELPDESK))
-    with django_assert_max_num_queries(25):
+def test_list_query_counts_do_not_grow_with_the_rows(django_assert_max_num_queries):
+    client = _client(make_user(Role.APPADMIN))
+
+    def add_rows(n: int) -> None:
+        for _ in range(n):
+            vendor = make_vendor()
+            services.email_change_file(vendor=vendor, actor=vendor.account,
+                                       new_email=f"new-{vendor.pk}@x.test",
+                                       statement=_upload(PDF_BYTES, "s.pdf"))
+            services.blacklist_add(actor=make_user(Role.APPADMIN), company_name=vendor.name,
+                                   npwp=vendor.npwp, nik="", source_reference="SK",
+                                   starts_on=vendor.created_at.date(), ends_on=None)
+
+    urls = ("/vendors/", "/vendors/email-changes/", "/vendors/blacklist/")
+    add_rows(1)
+    few = [_queries(client, url) for url in urls]
+    add_rows(6)
+    assert [_queries(client, url) for url in urls] == few
+    with django_assert_max_num_queries(20):
         assert client.get("/vendors/").status_code == 200
     assert client.get("/vendors/", {"status": "active"}).status_code == 200
 
