@@ -104,6 +104,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "lpse.core.middleware.AuthorizationAuditMiddleware",
+    # Operations: the LKPP auditor changes nothing; maintenance mode; 404 bursts.
+    "lpse.operations.middleware.ReadOnlyRoleMiddleware",
+    "lpse.operations.middleware.MaintenanceModeMiddleware",
+    "lpse.operations.middleware.SecurityWatchMiddleware",
     # Must be last: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -419,6 +423,45 @@ VENDOR_REGISTRATION_LINK_HOURS = env.int("VENDOR_REGISTRATION_LINK_HOURS", 48)
 VENDOR_REGISTRATION_LIMIT_PER_IP = env.int("VENDOR_REGISTRATION_LIMIT_PER_IP", 10)
 VENDOR_REGISTRATION_LIMIT_PER_ADDRESS = env.int("VENDOR_REGISTRATION_LIMIT_PER_ADDRESS", 3)
 VENDOR_REGISTRATION_LIMIT_WINDOW_MINUTES = env.int("VENDOR_REGISTRATION_LIMIT_WINDOW_MINUTES", 60)
+
+# --- Operations: monitoring, alerts, maintenance (lpse.operations) ------------------------
+# Thresholds are percentages of capacity unless named otherwise; crossing one opens an alert
+# that is e-mailed to the system administrators and shown on the monitoring dashboard.
+OPERATIONS = {
+    "DISK_WARNING_PERCENT": env.float("OPS_DISK_WARNING_PERCENT", 80.0),
+    "DISK_CRITICAL_PERCENT": env.float("OPS_DISK_CRITICAL_PERCENT", 90.0),
+    "MEMORY_WARNING_PERCENT": env.float("OPS_MEMORY_WARNING_PERCENT", 85.0),
+    "MEMORY_CRITICAL_PERCENT": env.float("OPS_MEMORY_CRITICAL_PERCENT", 95.0),
+    "DATABASE_WARNING_BYTES": env.int("OPS_DATABASE_WARNING_BYTES", 50 * 1024**3),
+    "DATABASE_CRITICAL_BYTES": env.int("OPS_DATABASE_CRITICAL_BYTES", 100 * 1024**3),
+    "QUEUE_WARNING_DEPTH": env.int("OPS_QUEUE_WARNING_DEPTH", 200),
+    "QUEUE_CRITICAL_DEPTH": env.int("OPS_QUEUE_CRITICAL_DEPTH", 1000),
+    "QUEUE_WARNING_AGE_MINUTES": env.int("OPS_QUEUE_WARNING_AGE_MINUTES", 10),
+    "QUEUE_CRITICAL_AGE_MINUTES": env.int("OPS_QUEUE_CRITICAL_AGE_MINUTES", 60),
+    "BACKUP_WARNING_HOURS": env.int("OPS_BACKUP_WARNING_HOURS", 26),
+    "BACKUP_CRITICAL_HOURS": env.int("OPS_BACKUP_CRITICAL_HOURS", 48),
+    # A transaction idle or running longer than this is "hanging" (Lampiran 5, database 2).
+    "HANGING_TRANSACTION_SECONDS": env.int("OPS_HANGING_TRANSACTION_SECONDS", 300),
+    "LOCK_WAIT_WARNING": env.int("OPS_LOCK_WAIT_WARNING", 5),
+    "CONNECTIONS_WARNING_PERCENT": env.float("OPS_CONNECTIONS_WARNING_PERCENT", 80.0),
+    # Security events per hour before an alert (lockouts alert from the first one).
+    "FAILED_LOGINS_PER_HOUR": env.int("OPS_FAILED_LOGINS_PER_HOUR", 30),
+    "LOCKOUTS_PER_HOUR": env.int("OPS_LOCKOUTS_PER_HOUR", 1),
+    "DENIED_PER_HOUR": env.int("OPS_DENIED_PER_HOUR", 50),
+    "UPLOAD_REJECTIONS_PER_HOUR": env.int("OPS_UPLOAD_REJECTIONS_PER_HOUR", 20),
+    "NOT_FOUND_BURSTS_PER_HOUR": env.int("OPS_NOT_FOUND_BURSTS_PER_HOUR", 1),
+    # A burst: this many 404 answers to one address within NOT_FOUND_WINDOW_SECONDS.
+    "NOT_FOUND_BURST": env.int("OPS_NOT_FOUND_BURST", 30),
+    "NOT_FOUND_WINDOW_SECONDS": env.int("OPS_NOT_FOUND_WINDOW_SECONDS", 60),
+    # Health: a worker is alive when the heartbeat job finished within this many minutes.
+    "WORKER_HEARTBEAT_MINUTES": env.int("OPS_WORKER_HEARTBEAT_MINUTES", 3),
+    "MAIL_CHECK_TIMEOUT_SECONDS": env.int("OPS_MAIL_CHECK_TIMEOUT_SECONDS", 5),
+    # The self-probe fetches this URL (default: SITE_URL + "/").
+    "PROBE_URL": env.str("OPS_PROBE_URL", default=""),
+    "PROBE_TIMEOUT_SECONDS": env.int("OPS_PROBE_TIMEOUT_SECONDS", 10),
+}
+# Bearer token for /operations/metrics (Prometheus). Empty: the endpoint answers 404.
+OPERATIONS_METRICS_TOKEN = env.str("OPS_METRICS_TOKEN", default="")
 
 # --- Logging --------------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

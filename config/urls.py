@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from lpse.core import views as core_views
+from lpse.operations import views as operations_views
 
 handler400 = "lpse.core.views.bad_request"
 handler403 = "lpse.core.views.permission_denied"
@@ -11,6 +12,7 @@ handler500 = "lpse.core.views.server_error"
 
 urlpatterns = [
     path("", include("lpse.core.urls")),
+    path("health/", operations_views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("lpse.accounts.urls")),

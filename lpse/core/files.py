@@ -24,6 +24,7 @@ import filetype
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.dispatch import Signal
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -76,6 +77,11 @@ def display_name(name: str) -> str:
 
 class FileRejected(ValidationError):
     """An upload refused by policy; the message is for the user."""
+
+
+#: Sent for every upload refused by policy (security monitoring counts them):
+#: kwargs purpose, original_name, reason, code, uploaded_by.
+file_rejected = Signal()
 
 
 class _HashingReader(io.RawIOBase):
@@ -137,6 +143,25 @@ def store_file(
     Raises FileRejected (a ValidationError) when the content type is not allowed or the
     size cap is exceeded; nothing stays in storage then.
     """
+    try:
+        return _store_file(source=source, original_name=original_name, purpose=purpose,
+                           policy=policy, uploaded_by=uploaded_by, personal_data=personal_data)
+    except FileRejected as exc:
+        file_rejected.send(sender=FileRejected, purpose=purpose, original_name=original_name,
+                           reason="; ".join(exc.messages), code=exc.code or "",
+                           uploaded_by=uploaded_by)
+        raise
+
+
+def _store_file(
+    *,
+    source: IO[bytes],
+    original_name: str,
+    purpose: str,
+    policy: FilePolicy,
+    uploaded_by: User | None,
+    personal_data: bool,
+) -> StoredFile:
     if hasattr(source, "seek"):
         with contextlib.suppress(OSError, io.UnsupportedOperation):
             source.seek(0)

@@ -1,0 +1,170 @@
+"""Capacity check with real measurements: thresholds below the real use of the disk under
+test, alerts delivered to the in-process SMTP server."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import timedelta
+from io import StringIO
+
+import psutil
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from lpse.accounts.roles import Role
+from lpse.accounts.tests.factories import make_user
+from lpse.core.models import StoredFile
+from lpse.operations import hooks, monitoring
+from lpse.operations.models import Alert, MetricSample
+from lpse.operations.services import capacity_check_run
+
+pytestmark = pytest.mark.django_db
+
+
+def _check(report, key):
+    return next(c for c in report["checks"] if c["key"] == key)
+
+
+def test_disk_threshold_below_real_use_alerts_sysadmins_by_mail(
+        settings, smtp, django_capture_on_commit_callbacks):
+    media_root = settings.MEDIA_ROOT
+    admin = make_user(Role.SYSADMIN, email="sysadmin@lpse.test")
+    make_user(Role.HEAD, email="head@lpse.test")
+    used = psutil.disk_usage(str(media_root)).percent
+    assert used > 1, "the filesystem under test must hold something"
+    settings.OPERATIONS = {**settings.OPERATIONS,
+                           "DISK_WARNING_PERCENT": math.floor(used) - 1,
+                           "DISK_CRITICAL_PERCENT": 100.0}
+    with django_capture_on_commit_callbacks(execute=True):
+        report = capacity_check_run()
+
+    disk = _check(report, "disk.files")
+    assert disk["level"] == "warning"
+    assert disk["detail"]["path"] == str(media_root.resolve())
+    assert report["level"] in ("warning", "critical")
+    alert = Alert.objects.get(key="capacity.disk.files", resolved_at__isnull=True)
+    assert alert.level == "warning"
+    assert alert.threshold.startswith(str(math.floor(used) - 1))
+    mails = smtp.to("sysadmin@lpse.test")
+    assert mails, "the system administrator gets the alert"
+    assert "Disk" in str(mails[0]["Subject"]) or "Disk" in smtp.body(mails[0])
+    assert not smtp.to("head@lpse.test")
+    assert admin.email in str(mails[0]["To"])
+
+    # Running again while still crossed: no second mail.
+    smtp.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        capacity_check_run()
+    assert not smtp.to("sysadmin@lpse.test")
+
+    # Escalation to critical mails again.
+    settings.OPERATIONS = {**settings.OPERATIONS,
+                           "DISK_CRITICAL_PERCENT": math.floor(used) - 0.5}
+    with django_capture_on_commit_callbacks(execute=True):
+        capacity_check_run()
+    alert.refresh_from_db()
+    assert alert.level == "critical"
+    assert smtp.to("sysadmin@lpse.test")
+
+    # Back under the thresholds: the alert resolves.
+    settings.OPERATIONS = {**settings.OPERATIONS, "DISK_WARNING_PERCENT": 99.0,
+                           "DISK_CRITICAL_PERCENT": 99.5}
+    capacity_check_run()
+    alert.refresh_from_db()
+    assert alert.resolved_at is not None
+
+
+def test_memory_threshold_from_real_use(settings):
+    used = psutil.virtual_memory().percent
+    settings.OPERATIONS = {**settings.OPERATIONS, "MEMORY_WARNING_PERCENT": 0.0,
+                           "MEMORY_CRITICAL_PERCENT": used + 50}
+    report = capacity_check_run()
+    assert _check(report, "memory")["level"] == "warning"
+    assert Alert.objects.filter(key="capacity.memory", resolved_at__isnull=True).exists()
+
+
+def test_database_size_and_growth_from_samples():
+    now = timezone.now()
+    MetricSample.objects.create(metric="users", value=0, taken_at=now - timedelta(days=8))
+    MetricSample.objects.create(metric="users", value=1, taken_at=now - timedelta(days=2))
+    make_user(Role.VENDOR)
+    make_user(Role.VENDOR)
+    StoredFile.objects.create(purpose="t", storage_name="t/1", original_name="a.pdf",
+                              content_type="application/pdf", size=4096, sha256="0" * 64,
+                              md5="0" * 32)
+    report = capacity_check_run(now=now)
+    users = _check(report, "users")
+    assert users["value"] == 2
+    assert users["detail"]["growth"] == {"day": 1, "week": 2}
+    size = _check(report, "database.size")
+    assert size["value"] > 0
+    assert size["value"] == monitoring.database_size()
+    data = _check(report, "data_bytes")
+    assert data["detail"]["files"] == 4096
+    assert MetricSample.objects.filter(metric="users", taken_at=now).get().value == 2
+
+
+def test_task_queue_depth_and_age(settings):
+    now = timezone.now()
+    old = DBTaskResult.objects.create(
+        task_path="lpse.core.jobs.heartbeat", args_kwargs={"args": [], "kwargs": {}},
+        backend_name="default", run_after=now - timedelta(hours=2), queue_name="default",
+        exception_class_path="", traceback="")
+    DBTaskResult.objects.filter(pk=old.pk).update(enqueued_at=now - timedelta(minutes=90))
+    settings.OPERATIONS = {**settings.OPERATIONS, "QUEUE_WARNING_AGE_MINUTES": 30,
+                           "QUEUE_CRITICAL_AGE_MINUTES": 60}
+    report = capacity_check_run(now=now)
+    age = _check(report, "queue.age")
+    assert age["value"] >= 89
+    assert age["level"] == "critical"
+    assert _check(report, "queue.depth")["value"] == 1
+
+
+def test_last_backup_not_recorded_until_a_provider_registers():
+    report = capacity_check_run(record=False)
+    backup = _check(report, hooks.LAST_VERIFIED_BACKUP)
+    assert backup["level"] == "unknown"
+    assert backup["text"] == "belum tercatat"
+
+    at = timezone.now() - timedelta(hours=30)
+    hooks.register_metric_provider(
+        hooks.LAST_VERIFIED_BACKUP,
+        lambda: hooks.MetricReading(text="backup-2026-11-25.tar.zst", at=at))
+    report = capacity_check_run()
+    backup = _check(report, hooks.LAST_VERIFIED_BACKUP)
+    assert backup["level"] == "warning"  # older than 26 hours
+    assert 29.9 < backup["value"] < 30.1
+    assert Alert.objects.filter(key=f"capacity.{hooks.LAST_VERIFIED_BACKUP}").exists()
+
+
+def test_broken_provider_does_not_stop_the_check():
+    def broken() -> hooks.MetricReading:
+        raise RuntimeError("boom")
+
+    hooks.register_metric_provider("broken", broken, label="Broken")
+    report = capacity_check_run(record=False)
+    assert "boom" in _check(report, "broken")["text"]
+
+
+def test_command_prints_json(settings):
+    out = StringIO()
+    settings.OPERATIONS = {**settings.OPERATIONS, "DISK_WARNING_PERCENT": 99.9,
+                           "DISK_CRITICAL_PERCENT": 99.95, "MEMORY_WARNING_PERCENT": 99.9,
+                           "MEMORY_CRITICAL_PERCENT": 99.95}
+    call_command("capacity_check", "--dry-run", stdout=out)
+    data = json.loads(out.getvalue())
+    keys = {c["key"] for c in data["checks"]}
+    assert {"disk.files", "disk.var", "memory", "database.size", "users", "data_bytes",
+            "queue.depth", "queue.age", hooks.LAST_VERIFIED_BACKUP} <= keys
+    assert not MetricSample.objects.exists()
+
+
+def test_command_exit_code_on_critical(settings):
+    settings.OPERATIONS = {**settings.OPERATIONS, "MEMORY_WARNING_PERCENT": 0.0,
+                           "MEMORY_CRITICAL_PERCENT": 0.0}
+    with pytest.raises(SystemExit) as exc:
+        call_command("capacity_check", stdout=StringIO())
+    assert exc.value.code == 2
