@@ -5,6 +5,7 @@ from typing import Any
 import django_filters
 import django_tables2 as tables
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -161,10 +162,7 @@ class BlacklistTable(tables.Table):
     starts_on = tables.DateColumn(verbose_name=_("In force from"), format="d-m-Y")
     ends_on = tables.DateColumn(verbose_name=_("In force until"), format="d-m-Y")
     state = tables.Column(empty_values=(), orderable=False, verbose_name=_("State"))
-    actions = tables.TemplateColumn(
-        template_name="vendors/includes/blacklist_actions.html", orderable=False,
-        verbose_name="",
-    )
+    actions = tables.Column(empty_values=(), orderable=False, verbose_name="")
 
     class Meta:
         model = BlacklistEntry
@@ -173,11 +171,24 @@ class BlacklistTable(tables.Table):
         template_name = TEMPLATE
         attrs = TABLE_ATTRS
 
-    def __init__(self, *args: Any, show_nik: bool = False, today: Any = None,
-                 **kwargs: Any) -> None:
+    def __init__(self, *args: Any, show_nik: bool = False, can_manage: bool = False,
+                 today: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.show_nik = show_nik
+        self.can_manage = can_manage
         self.today = today
+
+    def render_actions(self, record: BlacklistEntry) -> str:
+        # Built here rather than with a TemplateColumn: a template per row would run the
+        # context processors once per row.
+        if record.revoked_at is not None or not self.can_manage:
+            return ""
+        return format_html(
+            '<a hx-boost="false" class="btn btn-sm btn-outline-primary" href="{}">{}</a> '
+            '<a hx-boost="false" class="btn btn-sm btn-outline-danger" href="{}">{}</a>',
+            reverse("vendors:blacklist_edit", args=[record.pk]), _("Edit"),
+            reverse("vendors:blacklist_revoke", args=[record.pk]), _("Revoke"),
+        )
 
     def render_npwp(self, value: str) -> str:
         from lpse.vendors.validators import format_npwp

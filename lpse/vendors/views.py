@@ -688,8 +688,9 @@ class BlacklistListView(PermRequiredMixin, FilteredTableView):
         return blacklist_visible_to(self.request.user)  # type: ignore[arg-type]
 
     def get_table_kwargs(self) -> dict[str, Any]:
-        return {"show_nik": has_perm(self.request.user,  # type: ignore[arg-type]
-                                     Perm.VIEW_VENDOR_PERSONAL_DATA),
+        user = self.request.user
+        return {"show_nik": has_perm(user, Perm.VIEW_VENDOR_PERSONAL_DATA),  # type: ignore[arg-type]
+                "can_manage": has_perm(user, Perm.MANAGE_BLACKLIST),  # type: ignore[arg-type]
                 "today": localdate_wib()}
 
 

@@ -5,11 +5,16 @@ from rest_framework import serializers
 from lpse.vendors.models import Vendor
 from lpse.vendors.selectors import vendor_may_participate, working_days_left
 
+STATUS_HELP = "One of: " + ", ".join(Vendor.Status.values)
+
 
 class VendorStatusSerializer(serializers.ModelSerializer[Vendor]):
     """The vendor's own registration and verification status."""
 
     user_id = serializers.CharField(source="account.username", read_only=True)
+    # A plain string (values listed in the help text): a choice field would add one more
+    # "status" enum to the OpenAPI schema, colliding with other apps' status enums.
+    status = serializers.CharField(read_only=True, help_text=STATUS_HELP)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     npwp = serializers.CharField(source="npwp_display", read_only=True)
     working_days_left = serializers.SerializerMethodField()
@@ -33,6 +38,7 @@ class QueueEntrySerializer(serializers.ModelSerializer[Vendor]):
     """A registration or changed vendor waiting for the verification desk."""
 
     user_id = serializers.CharField(source="account.username", read_only=True)
+    status = serializers.CharField(read_only=True, help_text=STATUS_HELP)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     npwp = serializers.CharField(source="npwp_display", read_only=True)
     working_days_left = serializers.SerializerMethodField()

@@ -58,8 +58,9 @@ MATRIX = [
         "email-change/", "export/")],
     Access(lambda o: f"/vendors/me/licences/{o['other_licence'].pk}/", allowed=set(),
            denied=404),
+    # (403: the operations middleware refuses every write by read-only roles first.)
     Access(lambda o: f"/vendors/me/licences/{o['other_licence'].pk}/remove/", allowed=set(),
-           denied=(404, 405), method="post"),
+           denied=(403, 404), method="post"),
     # Officers.
     Access("/vendors/", allowed=VIEW),
     Access("/vendors/queue/", allowed=VERIFY),
