@@ -113,6 +113,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+DJANGO_TABLES2_TEMPLATE = "includes/tables2.html"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
@@ -423,6 +424,35 @@ VENDOR_REGISTRATION_LINK_HOURS = env.int("VENDOR_REGISTRATION_LINK_HOURS", 48)
 VENDOR_REGISTRATION_LIMIT_PER_IP = env.int("VENDOR_REGISTRATION_LIMIT_PER_IP", 10)
 VENDOR_REGISTRATION_LIMIT_PER_ADDRESS = env.int("VENDOR_REGISTRATION_LIMIT_PER_ADDRESS", 3)
 VENDOR_REGISTRATION_LIMIT_WINDOW_MINUTES = env.int("VENDOR_REGISTRATION_LIMIT_WINDOW_MINUTES", 60)
+
+# --- Backups (lpse.backups; docs/backups.md) ------------------------------------------------
+# Archives are encrypted to these age public keys (age1…); the private key stays offline.
+BACKUP_RECIPIENTS = env.list("BACKUP_RECIPIENTS", default=[])
+# The local destination: the mounted portable drive, kept away from the server room.
+BACKUP_LOCAL_DIR = Path(env.str("BACKUP_LOCAL_DIR", default="") or VAR_DIR / "backups")
+# Refuse to write unless BACKUP_LOCAL_DIR is a mount point (the drive is really plugged in).
+BACKUP_REQUIRE_MOUNT = env.bool("BACKUP_REQUIRE_MOUNT", default=False)
+# Scratch space for the database snapshot while it is packed (never on the portable drive).
+BACKUP_WORK_DIR = Path(env.str("BACKUP_WORK_DIR", default="") or VAR_DIR / "backup-work")
+# Optional second destination: S3-compatible object storage.
+BACKUP_S3_BUCKET = env.str("BACKUP_S3_BUCKET", default="")
+BACKUP_S3_PREFIX = env.str("BACKUP_S3_PREFIX", default="lpse-backups/")
+BACKUP_S3_ENDPOINT_URL = env.str("BACKUP_S3_ENDPOINT_URL", default="") or None
+BACKUP_S3_REGION = env.str("BACKUP_S3_REGION", default="") or None
+BACKUP_S3_ACCESS_KEY_ID = env.str("BACKUP_S3_ACCESS_KEY_ID", default="") or None
+BACKUP_S3_SECRET_ACCESS_KEY = env.str("BACKUP_S3_SECRET_ACCESS_KEY", default="") or None
+# Daily backup time (WIB, HH:MM) and retention of archives per destination.
+BACKUP_TIME = env.str("BACKUP_TIME", default="01:30")
+BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", 7)
+BACKUP_KEEP_WEEKLY = env.int("BACKUP_KEEP_WEEKLY", 4)
+BACKUP_KEEP_MONTHLY = env.int("BACKUP_KEEP_MONTHLY", 12)
+# Alert the system administrators when the newest verified backup is older than this.
+BACKUP_MAX_AGE_HOURS = env.int("BACKUP_MAX_AGE_HOURS", 26)
+# Monthly restore drill: day of month and time (WIB). It needs the private key: without
+# BACKUP_DRILL_IDENTITY_FILE the drill waits for an administrator to run it by hand.
+BACKUP_DRILL_DAY = env.int("BACKUP_DRILL_DAY", 1)
+BACKUP_DRILL_TIME = env.str("BACKUP_DRILL_TIME", default="03:00")
+BACKUP_DRILL_IDENTITY_FILE = env.str("BACKUP_DRILL_IDENTITY_FILE", default="")
 
 # --- Operations: monitoring, alerts, maintenance (lpse.operations) ------------------------
 # Thresholds are percentages of capacity unless named otherwise; crossing one opens an alert

@@ -139,6 +139,9 @@ class Perm(enum.StrEnum):
     DISPOSE_TRAINING = "training.dispose", frozenset({Role.HEAD})
     MANAGE_TRAINING = "training.manage", frozenset({Role.HELPDESK})
     DELIVER_TRAINING = "training.deliver", frozenset({Role.TRAINER})
+    VIEW_TRAINING = "training.view", frozenset(
+        {Role.HEAD, Role.HELPDESK, Role.TRAINER, Role.AUDITOR}
+    ), False
     # operations
     VIEW_MONITORING = "operations.view_monitoring", frozenset(
         {Role.SYSADMIN, Role.HEAD, Role.AUDITOR}
