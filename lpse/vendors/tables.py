@@ -16,10 +16,7 @@ from lpse.vendors.selectors import working_days_left
 from lpse.vendors.validators import mask_nik
 
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
-TEMPLATE = "django_tables2/bootstrap5-responsive.html"
-# Row links leave the list: they must not be boosted by the table's htmx container
-# (which would swap the next page's #table-container, absent there, into the list).
-LINK_ATTRS = {"a": {"hx-boost": "false"}}
+
 
 STATUS_BADGES = {
     Vendor.Status.PENDING: "warning",
@@ -44,7 +41,7 @@ def _wib(value: Any) -> str:
 class VendorTable(tables.Table):
     registration_number = tables.Column(
         verbose_name=_("Registration number"),
-        linkify=("vendors:vendor_detail", {"pk": tables.A("pk")}), attrs=LINK_ATTRS,
+        linkify=("vendors:vendor_detail", {"pk": tables.A("pk")}),
     )
     name = tables.Column(verbose_name=_("Company name"))
     user_id = tables.Column(accessor="account__username", verbose_name=_("User ID"),
@@ -56,7 +53,6 @@ class VendorTable(tables.Table):
     class Meta:
         model = Vendor
         fields = ["registration_number", "name", "user_id", "npwp", "status", "created_at"]
-        template_name = TEMPLATE
         attrs = TABLE_ATTRS
 
     def render_name(self, record: Vendor) -> str:
@@ -125,7 +121,7 @@ class QueueFilter(VendorFilter):
 
 
 class EmailChangeTable(tables.Table):
-    id = tables.Column(verbose_name=_("No."), attrs=LINK_ATTRS,
+    id = tables.Column(verbose_name=_("No."),
                        linkify=("vendors:email_change_detail", {"pk": tables.A("pk")}))
     vendor = tables.Column(accessor="vendor__name", verbose_name=_("Vendor"),
                            order_by=("vendor__name",))
@@ -137,7 +133,6 @@ class EmailChangeTable(tables.Table):
     class Meta:
         model = EmailChangeRequest
         fields = ["id", "vendor", "old_email", "new_email", "status", "filed_at"]
-        template_name = TEMPLATE
         attrs = TABLE_ATTRS
 
     def render_filed_at(self, value: Any) -> str:
@@ -168,7 +163,6 @@ class BlacklistTable(tables.Table):
         model = BlacklistEntry
         fields = ["company_name", "npwp", "nik", "source_reference", "starts_on", "ends_on",
                   "state", "actions"]
-        template_name = TEMPLATE
         attrs = TABLE_ATTRS
 
     def __init__(self, *args: Any, show_nik: bool = False, can_manage: bool = False,
@@ -184,8 +178,8 @@ class BlacklistTable(tables.Table):
         if record.revoked_at is not None or not self.can_manage:
             return ""
         return format_html(
-            '<a hx-boost="false" class="btn btn-sm btn-outline-primary" href="{}">{}</a> '
-            '<a hx-boost="false" class="btn btn-sm btn-outline-danger" href="{}">{}</a>',
+            '<a class="btn btn-sm btn-outline-primary" href="{}">{}</a> '
+            '<a class="btn btn-sm btn-outline-danger" href="{}">{}</a>',
             reverse("vendors:blacklist_edit", args=[record.pk]), _("Edit"),
             reverse("vendors:blacklist_revoke", args=[record.pk]), _("Revoke"),
         )

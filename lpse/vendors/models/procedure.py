@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 __all__ = ["ProcedureStep"]
 
@@ -17,7 +18,7 @@ class ProcedureStep(models.Model):
     """
 
     procedure = models.CharField(_("procedure"), max_length=10, db_index=True)
-    step = models.PositiveSmallIntegerField(_("step"))
+    step = models.PositiveSmallIntegerField(pgettext_lazy("vendor procedure", "step"))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                               blank=True, related_name="+", verbose_name=_("actor"))
     actor_role = models.CharField(_("acting as"), max_length=30)
