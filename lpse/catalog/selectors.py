@@ -7,6 +7,7 @@ records that already use it).
 
 from __future__ import annotations
 
+import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q, QuerySet
@@ -198,3 +199,23 @@ def price_adjusted_value(
     if start is None or end is None:
         return None
     return (amount * end.value / start.value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def content_last_changed() -> dict[str, datetime.datetime | None]:
+    """When each kind of portal content last changed (evidence for the Lampiran 5 checklist,
+    items 1.a.6–1.a.10: catalogue, news, price index, goods categories, business fields)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Max
+
+    from lpse.catalog.models import ChangeVersion
+
+    models_by_key = {
+        "catalogue": CatalogueItem, "news": NewsArticle, "price_index": PriceIndexEntry,
+        "goods_categories": GoodsCategory, "business_fields": BusinessField,
+    }
+    types = ContentType.objects.get_for_models(*models_by_key.values())
+    latest = dict(
+        ChangeVersion.objects.filter(content_type__in=types.values())
+        .values_list("content_type").annotate(at=Max("at")).values_list("content_type", "at")
+    )
+    return {key: latest.get(types[model].pk) for key, model in models_by_key.items()}

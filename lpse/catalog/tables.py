@@ -23,13 +23,11 @@ from lpse.catalog.models import (
 from lpse.core.tables import SearchFilterSet
 from lpse.core.templatetags.lpse import rupiah, wib
 
-TABLE_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 
 class _Base(tables.Table):
     class Meta:
-        template_name = TABLE_TEMPLATE
         attrs = TABLE_ATTRS
         empty_text = _("Nothing found.")
 

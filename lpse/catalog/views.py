@@ -7,20 +7,22 @@ Perm.MANAGE_MASTER_DATA to change): every record with its history of changes.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from lpse.accounts.access import PermRequiredMixin, perm_required, request_user
@@ -82,19 +84,37 @@ def _display(value: Any) -> str:
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
-        return _("Yes") if value else _("No")
+        return pgettext("boolean", "Yes") if value else pgettext("boolean", "No")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
 
 
+def _stored_display(model: type[models.Model], name: str, value: Any) -> str:
+    """A value as stored in a version, shown like on the record's page."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return _display(value)
+    choices = dict(getattr(field, "flatchoices", None) or ())
+    if not isinstance(value, list | dict) and value in choices:
+        return str(choices[value])
+    if isinstance(value, str) and isinstance(field, models.DateTimeField):
+        return wib(datetime.fromisoformat(value))
+    if isinstance(value, str) and isinstance(field, models.DateField):
+        return date.fromisoformat(value).strftime("%d-%m-%Y")
+    return _display(value)
+
+
 def history_rows(obj: models.Model) -> list[dict[str, Any]]:
     """The versions of `obj`, newest first, with labelled old → new values."""
-    labels = field_labels(type(obj))
+    model = type(obj)
+    labels = field_labels(model)
     rows = []
     for version in versions_of(obj):
         changes = [
-            {"field": labels.get(name, name), "old": _display(old), "new": _display(new)}
+            {"field": labels.get(name, name), "old": _stored_display(model, name, old),
+             "new": _stored_display(model, name, new)}
             for name, (old, new) in version.changes.items()
         ]
         rows.append({"version": version, "changes": changes})
@@ -115,8 +135,10 @@ def record_rows(obj: models.Model) -> list[tuple[str, str]]:
             value = getattr(obj, name)
         if isinstance(value, Decimal) and name in ("reference_price",):
             value = rupiah(value)
-        elif hasattr(value, "tzinfo"):
+        elif isinstance(value, datetime):
             value = wib(value)
+        elif isinstance(value, date):
+            value = value.strftime("%d-%m-%Y")
         rows.append((label, _display(value)))
     return rows
 
@@ -184,7 +206,8 @@ class NewsFeed(Feed):  # type: ignore[type-arg]
         return item.title
 
     def item_description(self, item: NewsArticle) -> str:
-        return item.summary or item.body[:400]
+        # Atom carries the summary as HTML: escape the plain text so it stays text.
+        return escape(item.summary or item.body[:400])
 
     def item_link(self, item: NewsArticle) -> str:
         return reverse("catalog:news_detail", args=[item.slug])
@@ -349,7 +372,7 @@ def news_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, _("The article has been saved."))
+            messages.success(request, _("The news article has been saved."))
             return redirect("catalog:manage_news_detail", pk=pk)
     return _form_page(request, form, _("Edit news article"),
                       reverse("catalog:manage_news_detail", args=[pk]))

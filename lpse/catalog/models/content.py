@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lpse.catalog.models.master import MasterData, validate_code
 from lpse.core.models import TimeStampedModel
@@ -24,7 +25,7 @@ class NewsArticle(TimeStampedModel):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("address (slug)"), max_length=220, unique=True)
     summary = models.CharField(_("summary"), max_length=400, blank=True)
-    body = models.TextField(_("text"))
+    body = models.TextField(pgettext_lazy("news", "text"))
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -69,7 +70,7 @@ class PriceIndexEntry(TimeStampedModel):
         UNIT_PRICE = "unit_price", _("Unit price (Rp)")
 
     item_code = models.CharField(_("item code"), max_length=40, validators=[validate_code])
-    item_name = models.CharField(_("item"), max_length=200)
+    item_name = models.CharField(pgettext_lazy("price index", "item"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INDEX)
     unit = models.CharField(_("unit"), max_length=40, blank=True)
     region_code = models.CharField(

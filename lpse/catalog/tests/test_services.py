@@ -126,7 +126,7 @@ def test_deactivate_and_reactivate(appadmin) -> None:
 def test_entry_in_use_cannot_be_deleted(appadmin) -> None:
     construction = selectors.category_by_code(CategoryCode.CONSTRUCTION)
     assert services.master_in_use(construction)
-    with pytest.raises(ValidationError, match="deactivate"):
+    with pytest.raises(ValidationError, match="nonaktifkan"):
         services.master_delete(actor=appadmin, obj=construction)
     assert ProcurementCategory.objects.filter(pk=construction.pk).exists()
     parent = selectors.business_field_by_code("41")
@@ -246,7 +246,7 @@ def test_price_index_duplicate_period_is_a_clear_error(appadmin) -> None:
     factories.price_entry(appadmin)
     with pytest.raises(ValidationError) as exc:
         factories.price_entry(appadmin, value=Decimal("130"))
-    assert "already exists" in " ".join(exc.value.messages)
+    assert "sudah ada" in " ".join(exc.value.messages)
     factories.price_entry(appadmin, month=1)  # a monthly value of the same year is fine
 
 
@@ -285,7 +285,7 @@ def test_price_index_update_and_deactivate(appadmin) -> None:
 def test_catalogue_item_negative_price_refused(appadmin) -> None:
     with pytest.raises(ValidationError) as exc:
         factories.item(appadmin, reference_price=Decimal("-1"))
-    assert "negative" in " ".join(exc.value.messages)
+    assert "tidak boleh negatif" in " ".join(exc.value.messages)
     assert not CatalogueItem.objects.exists()
 
 
@@ -334,3 +334,12 @@ def test_concurrent_edits_get_consecutive_versions() -> None:
     assert {v.actor_id for v in versions[:2]} == {a.pk for a in admins}
     # The second writer's "old" value is the first writer's "new" value: nothing lost.
     assert versions[0].changes["description"][0] == versions[1].changes["description"][1]
+
+
+def test_content_last_changed_gives_checklist_evidence(appadmin, time_machine) -> None:
+    time_machine.move_to("2026-03-02 10:00 +07:00", tick=False)
+    factories.news(appadmin)
+    evidence = selectors.content_last_changed()
+    assert evidence["news"] == timezone.now()
+    assert evidence["catalogue"] is None
+    assert evidence["business_fields"] is not None  # the seed's first versions

@@ -258,3 +258,32 @@ def test_catalogue_item_create_and_edit(admin_client) -> None:
     html = admin_client.get(f"/catalog/manage/items/{item.pk}/").content.decode()
     assert "<del>24000</del>" in html
     assert "<ins>26000</ins>" in html
+
+
+# --- Languages -----------------------------------------------------------------------------
+
+def test_pages_in_indonesian_by_default_and_in_english(client) -> None:
+    html = client.get("/catalog/business-fields/").content.decode()
+    assert "Bidang Usaha" in html
+    assert "Konstruksi Gedung Pendidikan" in html
+    client.cookies["lpse_language"] = "en"
+    html = client.get("/catalog/business-fields/").content.decode()
+    assert "Business fields" in html
+    assert "Education buildings" in html
+    html = client.get("/catalog/price-index/").content.decode()
+    assert "Price index" in html
+
+
+def test_htmx_search_returns_only_the_table(appadmin, client) -> None:
+    factories.item(appadmin, name="Laptop kantor")
+    response = client.get("/catalog/items/", {"q": "laptop"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode().strip()
+    assert html.startswith('<div id="table-container"')
+    assert "Laptop kantor" in html
+    assert "<html" not in html
+
+
+def test_feed_summary_is_text_not_html(appadmin, client) -> None:
+    factories.news(appadmin, title="Uji", summary="<b>tebal</b> & biasa")
+    body = client.get("/catalog/news/feed/").content.decode()
+    assert "&amp;lt;b&amp;gt;tebal&amp;lt;/b&amp;gt; &amp;amp; biasa" in body
