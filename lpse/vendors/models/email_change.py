@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lpse.core.models import StoredFile
 
@@ -64,7 +65,8 @@ class EmailChangeRequest(models.Model):
     rejection_reason = models.CharField(_("reason for rejection"), max_length=300,
                                         blank=True)
     record = models.ForeignKey("core.IssuedDocument", on_delete=models.PROTECT, null=True,
-                               blank=True, related_name="+", verbose_name=_("record"))
+                               blank=True, related_name="+",
+                               verbose_name=pgettext_lazy("vendor", "record"))
 
     class Meta:
         ordering = ["-filed_at"]
