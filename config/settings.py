@@ -430,6 +430,21 @@ VENDOR_REGISTRATION_LIMIT_PER_IP = env.int("VENDOR_REGISTRATION_LIMIT_PER_IP", 1
 VENDOR_REGISTRATION_LIMIT_PER_ADDRESS = env.int("VENDOR_REGISTRATION_LIMIT_PER_ADDRESS", 3)
 VENDOR_REGISTRATION_LIMIT_WINDOW_MINUTES = env.int("VENDOR_REGISTRATION_LIMIT_WINDOW_MINUTES", 60)
 
+# --- Tenders (lpse.tenders; see docs/apps/tenders.md) ---------------------------------------
+# Schedule changes requested by a committee apply at once instead of waiting for an
+# application administrator (regulation Lampiran III 3.6 steps 2–3 skipped).
+TENDER_SCHEDULE_CHANGE_DIRECT = env.bool("TENDER_SCHEDULE_CHANGE_DIRECT", default=False)
+# Working days bidders must still have after an addendum published during the upload stage.
+TENDER_ADDENDUM_MIN_UPLOAD_DAYS = env.int("TENDER_ADDENDUM_MIN_UPLOAD_DAYS", default=3)
+# Calendar days the committee has to answer objections after the objection period ends.
+TENDER_OBJECTION_ANSWER_DAYS = env.int("TENDER_OBJECTION_ANSWER_DAYS", default=3)
+# Minimum stage durations per selection method, overriding the legal defaults, as JSON:
+# {"tender": {"upload": [5, "working_days"], "objection": [5, "calendar_days"], ...}}
+TENDER_STAGE_RULES = env.json("TENDER_STAGE_RULES", default={})
+# Seconds a page of the public tender list (HTML and API) is served from the cache; the
+# current stage shown may lag the clock by that much. Publications and changes flush it.
+TENDER_PUBLIC_LIST_CACHE_SECONDS = env.int("TENDER_PUBLIC_LIST_CACHE_SECONDS", default=30)
+
 # --- Backups (lpse.backups; docs/backups.md) ------------------------------------------------
 # Archives are encrypted to these age public keys (age1…); the private key stays offline.
 BACKUP_RECIPIENTS = env.list("BACKUP_RECIPIENTS", default=[])

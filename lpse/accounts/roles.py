@@ -121,6 +121,10 @@ class Perm(enum.StrEnum):
         {Role.AUDITOR, Role.HEAD, Role.APPADMIN, Role.SYSADMIN}
     ), False
     PARTICIPATE_IN_TENDERS = "tenders.participate", frozenset({Role.VENDOR})
+    # The budget owner (PA/KPA) and the agency administrator follow their agency's packages.
+    VIEW_AGENCY_TENDERS = "tenders.view_agency", frozenset(
+        {Role.BUDGET_OWNER, Role.AGENCY_ADMIN}
+    ), False
     # bids
     SUBMIT_BIDS = "bids.submit", frozenset({Role.VENDOR})
     OPEN_BIDS = "bids.open", frozenset({Role.COMMITTEE, Role.PROCUREMENT_OFFICER})

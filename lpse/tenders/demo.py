@@ -1,0 +1,282 @@
+"""Demo tenders of Kabupaten Sumedang in every stage, from draft to contract.
+
+Each tender is created, scheduled and published through the services, then walked stage by
+stage: to show a tender "in" a past stage the demo slides the whole schedule back in time
+(directly on the schedule rows — something no user can do) and runs the services of that
+stage at the real clock. Idempotent: packages carry a DEMO- RUP code and are not recreated.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from lpse.accounts.models import User
+from lpse.catalog.models import FundingSource, ProcurementCategory, SelectionMethod
+from lpse.core.demodata import DemoContext
+from lpse.tenders import services
+from lpse.tenders.models import (
+    Committee,
+    CommitteeMember,
+    Objection,
+    Package,
+    ScheduleStage,
+    Tender,
+)
+from lpse.tenders.schedule import StageWindow, change_issues, default_schedule
+from lpse.tenders.services.tenders import sync_upload_window
+from lpse.tenders.stages import StageCode
+
+ORDER = 40
+
+#: A minimal valid PDF standing in for the tender documents.
+DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+            b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+# (RUP code, name, location, HPS, stage the tender is shown in)
+CONSTRUCTION = [
+    ("DEMO-01", "Pembangunan Drainase Jl. Prabu Gajah Agung", "Kecamatan Sumedang Utara",
+     "485000000", "draft"),
+    ("DEMO-02", "Rehabilitasi Jalan Cimalaka–Paseh", "Kecamatan Cimalaka",
+     "1250000000", StageCode.ANNOUNCEMENT),
+    ("DEMO-03", "Peningkatan Jalan Tanjungsari–Sukasari", "Kecamatan Tanjungsari",
+     "2150000000", StageCode.CLARIFICATION),
+    ("DEMO-04", "Pembangunan Jembatan Cipeles", "Kecamatan Sumedang Selatan",
+     "3400000000", StageCode.UPLOAD),
+    ("DEMO-05", "Rehabilitasi Irigasi Cipasang", "Kecamatan Paseh",
+     "780000000", StageCode.OPENING),
+    ("DEMO-06", "Pembangunan Gedung Kantor Kecamatan Jatinangor", "Kecamatan Jatinangor",
+     "2750000000", StageCode.EVALUATION),
+    ("DEMO-07", "Pelebaran Jalan Sukasari–Pamulihan", "Kecamatan Pamulihan",
+     "1640000000", StageCode.QUALIFICATION_PROOF),
+    ("DEMO-08", "Pembangunan Talud Sungai Cipeles", "Kecamatan Sumedang Utara",
+     "920000000", StageCode.WINNER_DECISION),
+    ("DEMO-09", "Rehabilitasi Gedung SDN Conggeang", "Kecamatan Conggeang",
+     "650000000", StageCode.WINNER_ANNOUNCEMENT),
+    ("DEMO-10", "Peningkatan Jalan Darmaraja–Wado", "Kecamatan Darmaraja",
+     "1980000000", StageCode.OBJECTION),
+    ("DEMO-11", "Pembangunan Trotoar Alun-Alun Sumedang", "Kecamatan Sumedang Selatan",
+     "560000000", StageCode.AWARD_LETTER),
+    ("DEMO-12", "Rehabilitasi Pasar Inpres Sumedang", "Kecamatan Sumedang Utara",
+     "1320000000", StageCode.CONTRACT_SIGNING),
+    ("DEMO-13", "Pembangunan Embung Desa Cibeureum Wetan", "Kecamatan Cimalaka",
+     "870000000", "completed"),
+    ("DEMO-14", "Pemeliharaan Jalan Lingkar Jatigede", "Kecamatan Jatigede",
+     "1100000000", "failed"),
+    ("DEMO-15", "Pembangunan Gapura Batas Kabupaten", "Kecamatan Cadasngampar",
+     "350000000", "cancelled"),
+]
+VENDORS = ["cv.mitra", "pt.tatar", "pt.medika"]
+
+
+def _user(context: DemoContext, username: str) -> User:
+    user = context.users.get(username) or User.objects.filter(username=username).first()
+    if user is None:
+        raise RuntimeError(f"demo user {username} missing (accounts demo must run first)")
+    return user
+
+
+def _committee(context: DemoContext) -> Committee:
+    existing = Committee.objects.filter(agency=context.agencies["DPUTR"],
+                                        name="Pokja Pemilihan I DPUTR").first()
+    if existing is not None:
+        return existing
+    return services.committee_create(
+        actor=_user(context, "admin.dputr"), kind=Committee.Kind.COMMITTEE,
+        name="Pokja Pemilihan I DPUTR", decree_number="027/SK.45/DPUTR/2026",
+        decree_date=timezone.localdate(),
+        members=[(_user(context, "pokja1"), CommitteeMember.Position.CHAIR),
+                 (_user(context, "pokja2"), CommitteeMember.Position.SECRETARY),
+                 (_user(context, "pokja3"), CommitteeMember.Position.MEMBER)])
+
+
+def _slide(tender: Tender, stage: StageCode, minutes: int = 30) -> Tender:
+    """Move the whole schedule so that now is `minutes` into `stage` (demo only)."""
+    stages = list(ScheduleStage.objects.filter(tender=tender))
+    start = next(s.starts_at for s in stages if s.code == stage)
+    delta = timezone.now() - (start + timedelta(minutes=minutes))
+    for row in stages:
+        row.starts_at += delta
+        row.ends_at += delta
+        row.start_notified_at = row.starts_at if row.starts_at <= timezone.now() else None
+        row.save(update_fields=["starts_at", "ends_at", "start_notified_at"])
+    fresh = Tender.objects.get(pk=tender.pk)
+    sync_upload_window(fresh)
+    return Tender.objects.get(pk=tender.pk)
+
+
+def _vendors(context: DemoContext) -> list[User]:
+    return [u for u in (context.users.get(n) or User.objects.filter(username=n).first()
+                        for n in VENDORS) if u is not None and hasattr(u, "vendor")]
+
+
+def _walk(context: DemoContext, tender: Tender, target: str) -> None:
+    """Run the tender through the services up to `target`."""
+    order = list(StageCode)
+    reach = len(order) if target in ("completed", "failed") else order.index(StageCode(target))
+    chair = _user(context, "pokja1")
+    ppk = _user(context, "ppk.dputr")
+    vendors = _vendors(context)
+
+    def past(stage: StageCode) -> bool:
+        return reach >= order.index(stage)
+
+    tender = _slide(tender, StageCode.ANNOUNCEMENT)
+    for vendor in vendors[: 1 if target == StageCode.ANNOUNCEMENT else 3]:
+        services.tender_join(actor=vendor, tender=tender, accept_pact=True)
+    if not past(StageCode.CLARIFICATION):
+        return
+    tender = _slide(tender, StageCode.CLARIFICATION, minutes=20)
+    if vendors:
+        question = services.question_ask(
+            actor=vendors[0], tender=tender,
+            text="Apakah peserta wajib melampirkan sertifikat SMK3 pada dokumen penawaran?")
+        if target != StageCode.CLARIFICATION:
+            services.question_answer(
+                actor=chair, question=question,
+                answer="Ya, sesuai persyaratan pada Lembar Data Kualifikasi angka 7.")
+    if not past(StageCode.UPLOAD):
+        return
+    tender = _slide(tender, StageCode.UPLOAD, minutes=60)
+    services.clarification_minutes_issue(actor=chair, tender=tender)
+    if not past(StageCode.OPENING):
+        return
+    tender = _slide(tender, StageCode.OPENING, minutes=15)
+    participants = list(tender.participants.order_by("pk"))
+    base = tender.owner_estimate
+    offers = [base * Decimal("0.94"), base * Decimal("0.91"), base * Decimal("0.97")]
+    for participant, amount in zip(participants, offers, strict=False):
+        services.offer_record(actor=chair, tender=tender, participant=participant,
+                              amount=amount.quantize(Decimal("1000")))
+    if not past(StageCode.EVALUATION) or target == StageCode.OPENING:
+        return
+    services.evaluation_start(actor=chair, tender=tender)
+    tender = _slide(tender, StageCode.EVALUATION, minutes=60 * 3)
+    for index, evaluation in enumerate(tender.evaluations.order_by("pk")):
+        services.evaluation_record(
+            actor=chair, evaluation=evaluation, administrative_passed=True,
+            technical_passed=index != 2,
+            technical_notes="" if index != 2 else "Metode pelaksanaan tidak sesuai.",
+            corrected_price=evaluation.offer_amount, price_passed=True,
+            qualification_passed=True if past(StageCode.QUALIFICATION_PROOF) else None)
+    if not past(StageCode.WINNER_DECISION):
+        if past(StageCode.QUALIFICATION_PROOF):
+            _slide(tender, StageCode.QUALIFICATION_PROOF)
+        return
+    tender = _slide(tender, StageCode.WINNER_DECISION, minutes=10)
+    services.tender_winner_set(actor=chair, tender=tender)
+    services.evaluation_minutes_issue(actor=chair, tender=tender)
+    if not past(StageCode.WINNER_ANNOUNCEMENT):
+        return
+    tender = _slide(tender, StageCode.WINNER_ANNOUNCEMENT, minutes=10)
+    services.tender_winner_announce(actor=chair, tender=tender)
+    if not past(StageCode.OBJECTION):
+        return
+    tender = _slide(tender, StageCode.OBJECTION, minutes=60 * 5)
+    loser = tender.evaluations.filter(award=1).select_related("participant__vendor").first()
+    objection = None
+    if loser is not None:
+        objection = services.objection_file(
+            actor=loser.participant.vendor.account, tender=tender,
+            text="Kami keberatan karena pemenang tidak melampirkan bukti pengalaman "
+                 "pekerjaan sejenis dalam 4 tahun terakhir.")
+    if target == "failed":
+        if objection is not None:
+            services.objection_answer(actor=chair, objection=objection,
+                                      answer="Sanggah benar: bukti pengalaman pemenang tidak "
+                                             "sah.", outcome=Objection.Outcome.ACCEPTED)
+        services.tender_fail(actor=chair, tender=tender,
+                             reason="Sanggah diterima; tidak ada penawaran lain yang memenuhi "
+                                    "syarat kualifikasi.")
+        services.tender_retender(actor=chair, tender=tender)
+        return
+    if not past(StageCode.AWARD_LETTER):
+        return
+    if objection is not None:
+        services.objection_answer(actor=chair, objection=objection,
+                                  answer="Bukti pengalaman pemenang telah diverifikasi pada "
+                                         "pembuktian kualifikasi dan dinyatakan sah.",
+                                  outcome=Objection.Outcome.REJECTED)
+    tender = _slide(tender, StageCode.AWARD_LETTER, minutes=10)
+    if target == StageCode.AWARD_LETTER:
+        return  # the PPK issues the SPPBJ in the demo
+    letter = services.award_letter_issue(actor=ppk, tender=tender)
+    tender = _slide(tender, StageCode.CONTRACT_SIGNING, minutes=45)
+    if target == "completed":
+        today = timezone.localdate()
+        services.contract_record(
+            actor=ppk, tender=tender, number=f"602.1/{tender.code}/KONTRAK/DPUTR/{today.year}",
+            signed_on=today, value=letter.amount, starts_on=today,
+            ends_on=today + timedelta(days=120))
+
+
+def seed(context: DemoContext) -> None:
+    if "DPUTR" not in context.agencies or "ppk.dputr" not in context.users:
+        return
+    if Package.objects.filter(rup_code__startswith="DEMO-").exists():
+        return
+    committee = _committee(context)
+    ppk = _user(context, "ppk.dputr")
+    chair = _user(context, "pokja1")
+    category = ProcurementCategory.objects.get(code="konstruksi")
+    method = SelectionMethod.objects.get(code="tender")
+    funding = FundingSource.objects.get(code="APBD")
+    year = timezone.localdate().year
+    work_unit = context.agencies["DPUTR"].work_units.filter(code="BM").first()
+    for rup, name, location, hps, target in CONSTRUCTION:
+        estimate = Decimal(hps)
+        package = services.package_create(
+            actor=ppk, name=name, category=category, method=method, fiscal_year=year,
+            funding_source=funding, budget_ceiling=(estimate * Decimal("1.05")).quantize(
+                Decimal("1000")), owner_estimate=estimate, location=location,
+            work_unit=work_unit, rup_code=f"{rup}-{year}",
+            qualification_requirements=(
+                "Memiliki NIB dengan KBLI 42101; SBU Jalan Raya (BG004) kualifikasi kecil; "
+                "pengalaman pekerjaan sejenis dalam 4 tahun terakhir; tidak masuk Daftar "
+                "Hitam."))
+        services.package_hand_over(actor=ppk, package=package, committee=committee)
+        tender = services.tender_create(actor=chair, package=package)
+        windows = default_schedule(tender.plan, timezone.now() + timedelta(days=1))
+        services.schedule_set(actor=chair, tender=tender, windows=windows)
+        services.document_add(actor=chair, tender=tender, source=io.BytesIO(DEMO_PDF),
+                              filename=f"Dokumen-Pemilihan-{rup}.pdf",
+                              title="Dokumen Pemilihan")
+        if target == "draft":
+            continue
+        services.tender_publish(actor=chair, tender=tender)
+        if target == "cancelled":
+            services.tender_cancel(actor=ppk, tender=tender,
+                                   reason="Anggaran dialihkan untuk penanganan bencana "
+                                          "longsor (refocusing APBD).")
+            continue
+        _walk(context, tender, str(target))
+    # A schedule change waiting for the application administrator (SOP Lampiran III 3.6).
+    upload_tender = Tender.objects.filter(package__rup_code=f"DEMO-04-{year}").first()
+    if upload_tender is not None:
+        changes = _extension(upload_tender)
+        if changes is not None:
+            services.schedule_change_request(
+                actor=chair, tender=upload_tender, windows=changes,
+                reason="Penyesuaian spesifikasi teknis jembatan berdasarkan hasil peninjauan "
+                       "lapangan; peserta memerlukan waktu tambahan menyusun penawaran.")
+
+
+def _extension(tender: Tender) -> dict[StageCode, StageWindow] | None:
+    """The upload deadline and every later stage moved one (or two…) weeks later, laid out
+    again on working days and hours."""
+    schedule = tender.schedule()
+    order = list(StageCode)
+    upload, download = schedule[StageCode.UPLOAD], schedule[StageCode.DOWNLOAD]
+    for weeks in (1, 2, 3):
+        tail = default_schedule(tender.plan, upload.ends_at + timedelta(weeks=weeks))
+        new_end = tail[StageCode.UPLOAD].ends_at
+        changes = {stage: window for stage, window in tail.items()
+                   if order.index(stage) >= order.index(StageCode.OPENING)}
+        changes[StageCode.UPLOAD] = StageWindow(upload.starts_at, new_end)
+        changes[StageCode.DOWNLOAD] = StageWindow(download.starts_at, new_end)
+        if not change_issues(schedule, changes, tender.plan, now=timezone.now()):
+            return changes
+    return None

@@ -1,0 +1,158 @@
+"""The official PDFs of a tender: clarification minutes (Berita Acara Pemberian
+Penjelasan), evaluation minutes (Berita Acara Hasil Pemilihan, BAHP) and the letter of award
+(Surat Penunjukan Penyedia Barang/Jasa, SPPBJ)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+from lpse.core.calendar import localdate_wib, to_wib
+from lpse.core.documents import register_document_access
+from lpse.core.models import IssuedDocument
+from lpse.core.pdf import PdfDocument, format_date_id
+from lpse.core.templatetags.lpse import rupiah, wib
+
+if TYPE_CHECKING:
+    from lpse.accounts.models import User
+    from lpse.tenders.models import Evaluation, Participant, Question, Tender
+
+BA_CLARIFICATION = "tenders.ba_clarification"
+BAHP = "tenders.bahp"
+SPPBJ = "tenders.sppbj"
+LETTER_CODES = {BA_CLARIFICATION: "BAPP", BAHP: "BAHP", SPPBJ: "SPPBJ"}
+
+
+def _tender_facts(tender: Tender) -> list[tuple[str, object]]:
+    return [
+        (_("Tender code"), tender.code),
+        (_("Package"), tender.name),
+        (_("Agency"), tender.agency.name),
+        (_("Selection method"), tender.method.label),
+        (_("Qualification"), tender.qualification.label),
+        (_("Evaluation method"), tender.evaluation_method.label),
+        (_("Owner's estimate (HPS)"), rupiah(tender.owner_estimate)),
+        (_("Fiscal year"), tender.fiscal_year),
+    ]
+
+
+def _committee_signatures(tender: Tender) -> list[tuple[str, str, str]]:
+    members = sorted(tender.committee.members.all(), key=lambda m: (m.position_rank, m.pk))
+    return [(m.get_position_display(), m.user.full_name, f"NIP {m.user.nip}" if m.user.nip
+             else "") for m in members]
+
+
+def clarification_minutes(tender: Tender, questions: Sequence[Question]) -> PdfDocument:
+    doc = PdfDocument(title=_("MINUTES OF THE CLARIFICATION (BERITA ACARA PEMBERIAN "
+                              "PENJELASAN)"))
+    window = tender.stage_window("clarification")  # type: ignore[arg-type]
+    doc.paragraph(_("On this day the committee %(committee)s held the clarification of the "
+                    "tender below through the e-procurement system.")
+                  % {"committee": tender.committee.name})
+    facts = _tender_facts(tender)
+    if window is not None:
+        facts.append((_("Clarification period"),
+                      f"{wib(window.starts_at)} – {wib(window.ends_at)}"))
+    facts.append((_("Participants"), tender.participants.count()))
+    doc.key_values(facts)
+    doc.section(_("Questions and answers"))
+    rows = [[str(i), q.text, q.answer or _("(not answered)"),
+             wib(q.answered_at) if q.answered_at else "-"]
+            for i, q in enumerate(questions, start=1)]
+    if rows:
+        doc.table([_("No"), _("Question"), _("Answer"), _("Answered at")], rows)
+    else:
+        doc.paragraph(_("No question was asked."))
+    doc.paragraph(_("The names of the participants who asked are not disclosed. These "
+                    "minutes are an integral part of the tender documents."))
+    doc.signatures(_committee_signatures(tender),
+                   place_date=format_date_id(localdate_wib()))
+    return doc
+
+
+def evaluation_minutes(tender: Tender, evaluations: Sequence[Evaluation]) -> PdfDocument:
+    doc = PdfDocument(title=_("MINUTES OF THE SELECTION RESULT (BERITA ACARA HASIL "
+                              "PEMILIHAN)"))
+    doc.paragraph(_("The committee %(committee)s has evaluated the bids of the tender below "
+                    "and records the result.") % {"committee": tender.committee.name})
+    doc.key_values(_tender_facts(tender))
+    doc.section(_("Evaluation of the bids"))
+
+    def mark(value: bool | None) -> str:
+        return "-" if value is None else (_("Pass") if value else _("Fail"))
+
+    rows = []
+    for ev in evaluations:
+        technical = (str(ev.technical_score) if tender.uses_scores and
+                     ev.technical_score is not None else mark(ev.technical_passed))
+        rows.append([
+            ev.participant.vendor.name, rupiah(ev.offer_amount), rupiah(ev.corrected_price),
+            mark(ev.administrative_passed), technical, mark(ev.price_passed),
+            mark(ev.qualification_passed),
+            str(ev.final_score) if ev.final_score is not None else "-",
+            str(ev.rank) if ev.rank else "-",
+            ev.get_award_display() if ev.award is not None else "",
+        ])
+    doc.table([_("Bidder"), _("Offer"), _("Corrected price"), _("Administrative"),
+               _("Technical"), _("Price"), _("Qualification"), _("Score"), _("Rank"),
+               _("Result")], rows)
+    winner = next((e for e in evaluations if e.award == 0), None)
+    if winner is not None:
+        doc.paragraph(_("The committee determines %(vendor)s as the winner with a corrected "
+                        "price of %(price)s.")
+                      % {"vendor": winner.participant.vendor.name,
+                         "price": rupiah(winner.evaluated_price)})
+    doc.signatures(_committee_signatures(tender),
+                   place_date=format_date_id(localdate_wib()))
+    return doc
+
+
+def award_letter(tender: Tender, winner: Participant, amount: Decimal, ppk: User
+                 ) -> PdfDocument:
+    doc = PdfDocument(title=_("LETTER OF AWARD (SURAT PENUNJUKAN PENYEDIA BARANG/JASA)"))
+    vendor = winner.vendor
+    doc.key_values([(_("To"), str(vendor)), (_("NPWP"), vendor.npwp),
+                    (_("E-mail"), vendor.email)])
+    doc.paragraph(_("Following the result of the tender %(code)s \"%(name)s\", announced on "
+                    "%(date)s, and as the objection period has ended, we appoint your company "
+                    "to carry out the work below.")
+                  % {"code": tender.code, "name": tender.name,
+                     "date": format_date_id(to_wib(tender.winner_announced_at).date())
+                     if tender.winner_announced_at else "-"})
+    doc.key_values([
+        (_("Package"), tender.name), (_("Agency"), tender.agency.name),
+        (_("Award price"), rupiah(amount)),
+        (_("Funding source"), tender.package.funding_source.label),
+        (_("Fiscal year"), tender.fiscal_year),
+    ])
+    doc.paragraph(_("Your company is requested to sign the contract with the commitment "
+                    "officer (PPK) within the period set in the tender schedule. Failing to "
+                    "do so without a reason the PPK accepts leads to sanctions under the "
+                    "procurement regulations."))
+    doc.signatures([(_("Commitment officer (PPK)"), ppk.full_name,
+                     f"NIP {ppk.nip}" if ppk.nip else "")],
+                   place_date=format_date_id(localdate_wib()))
+    return doc
+
+
+@register_document_access("tenders.")
+def _tender_document_rule(user: User, document: IssuedDocument) -> bool:
+    from lpse.tenders.models import Tender
+    from lpse.tenders.selectors import participant_of, tenders_visible_to
+
+    if document.subject_type != "tenders.tender":
+        return False
+    tender = Tender.objects.filter(pk=document.subject_id).first()
+    if tender is None:
+        return False
+    if tenders_visible_to(user).filter(pk=tender.pk).exists():
+        return True
+    participant = participant_of(user, tender)
+    if participant is None:
+        return False
+    if document.letter_type == SPPBJ:
+        return tender.evaluations.filter(participant=participant, award=0).exists()
+    return True

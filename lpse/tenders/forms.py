@@ -1,0 +1,288 @@
+"""Input parsing for the tender pages (rules live in the services)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lpse.accounts.models import User, WorkUnit
+from lpse.accounts.roles import Role
+from lpse.catalog.models import (
+    BusinessField,
+    EvaluationMethod,
+    FileMethod,
+    FundingSource,
+    ProcurementCategory,
+    QualificationType,
+    SelectionMethod,
+)
+from lpse.core.calendar import to_wib
+from lpse.tenders.models import Committee, CommitteeMember, Objection
+from lpse.tenders.schedule import StageWindow
+from lpse.tenders.stages import StageCode, StagePlan
+
+MONEY_FIELD: dict[str, Any] = {"max_digits": 18, "decimal_places": 2, "min_value": 0}
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, datetime) and timezone.is_aware(value):
+            value = to_wib(value).replace(tzinfo=None)
+        return super().format_value(value)  # type: ignore[no-any-return]
+
+
+def _datetime_field(label: str) -> forms.DateTimeField:
+    return forms.DateTimeField(label=label, widget=DateTimeLocalInput(),
+                               input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+
+
+class PackageForm(forms.Form):
+    name = forms.CharField(label=_("Package name"), max_length=300)
+    work_unit = forms.ModelChoiceField(label=_("Work unit"), queryset=WorkUnit.objects.none(),
+                                       required=False)
+    category = forms.ModelChoiceField(label=_("Procurement category"),
+                                      queryset=ProcurementCategory.objects.filter(is_active=True))
+    method = forms.ModelChoiceField(label=_("Selection method"),
+                                    queryset=SelectionMethod.objects.filter(is_active=True))
+    fiscal_year = forms.IntegerField(label=_("Fiscal year"), min_value=2000, max_value=2100)
+    funding_source = forms.ModelChoiceField(label=_("Funding source"),
+                                            queryset=FundingSource.objects.filter(is_active=True))
+    budget_ceiling = forms.DecimalField(label=_("Budget ceiling (pagu), Rp"), **MONEY_FIELD)
+    owner_estimate = forms.DecimalField(label=_("Owner's estimate (HPS), Rp"), **MONEY_FIELD)
+    location = forms.CharField(label=_("Location"), max_length=300)
+    rup_code = forms.CharField(label=_("RUP code"), max_length=30, required=False)
+    business_fields = forms.ModelMultipleChoiceField(
+        label=_("Required business fields"), required=False,
+        queryset=BusinessField.objects.filter(is_active=True).order_by("code"),
+        widget=forms.SelectMultiple(attrs={"size": 8}))
+    qualification_requirements = forms.CharField(
+        label=_("Qualification requirements"), required=False,
+        widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, agency_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["work_unit"].queryset = WorkUnit.objects.filter(  # type: ignore[attr-defined]
+            agency_id=agency_id or 0, is_active=True)
+
+
+class CommitteeForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Committee.Kind.choices)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    decree_number = forms.CharField(label=_("Decree number (SK)"), max_length=100,
+                                    required=False)
+    decree_date = forms.DateField(label=_("Decree date"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+    members = forms.ModelMultipleChoiceField(
+        label=_("Members"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple,
+        help_text=_("A committee: an odd number of members, at least three. A procurement "
+                    "officer: one person."))
+    chair = forms.ModelChoiceField(label=_("Chair"), queryset=User.objects.none(),
+                                   required=False)
+
+    def __init__(self, *args: Any, agency_id: int | None = None, editing: bool = False,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = User.objects.filter(
+            agency_id=agency_id or 0, is_active=True,
+            role_assignments__role__in=[Role.COMMITTEE, Role.PROCUREMENT_OFFICER],
+        ).distinct().order_by("full_name")
+        self.fields["members"].queryset = people  # type: ignore[attr-defined]
+        self.fields["chair"].queryset = people  # type: ignore[attr-defined]
+        self.fields["members"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda u: f"{u.full_name} ({u.username})")
+        if editing:
+            self.fields["kind"].disabled = True
+
+    def member_positions(self) -> list[tuple[User, str]]:
+        chair = self.cleaned_data.get("chair")
+        return [(user, CommitteeMember.Position.CHAIR if chair and user.pk == chair.pk
+                 else CommitteeMember.Position.MEMBER)
+                for user in self.cleaned_data["members"]]
+
+
+class HandOverForm(forms.Form):
+    committee = forms.ModelChoiceField(label=_("Committee or procurement officer"),
+                                       queryset=Committee.objects.none())
+
+    def __init__(self, *args: Any, queryset: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if queryset is not None:
+            self.fields["committee"].queryset = queryset  # type: ignore[attr-defined]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TenderSettingsForm(forms.Form):
+    name = forms.CharField(label=_("Tender name"), max_length=300)
+    qualification = forms.ModelChoiceField(label=_("Qualification"),
+                                           queryset=QualificationType.objects.filter(
+                                               is_active=True))
+    file_method = forms.ModelChoiceField(label=_("File method"),
+                                         queryset=FileMethod.objects.filter(is_active=True))
+    evaluation_method = forms.ModelChoiceField(label=_("Evaluation method"),
+                                               queryset=EvaluationMethod.objects.none())
+    technical_weight = forms.DecimalField(label=_("Technical weight (%)"), required=False,
+                                          max_digits=5, decimal_places=2)
+    technical_threshold = forms.DecimalField(label=_("Technical passing score"),
+                                             required=False, max_digits=5, decimal_places=2)
+    requirements = forms.CharField(label=_("Participation and qualification requirements"),
+                                   required=False, widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args: Any, category_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["evaluation_method"].queryset = (  # type: ignore[attr-defined]
+            EvaluationMethod.objects.filter(is_active=True, categories=category_id))
+
+
+class ScheduleForm(forms.Form):
+    """Two fields per stage of the plan: `<stage>_start` and `<stage>_end` (WIB)."""
+
+    def __init__(self, *args: Any, plan: StagePlan, only: set[StageCode] | None = None,
+                 with_reason: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.stage_codes = [s for s in plan.stages if only is None or s in only]
+        for stage in self.stage_codes:
+            label = StageCode(stage).label
+            self.fields[f"{stage}_start"] = _datetime_field(
+                _("%(stage)s — start") % {"stage": label})
+            self.fields[f"{stage}_end"] = _datetime_field(
+                _("%(stage)s — end") % {"stage": label})
+        if with_reason:
+            self.fields["reason"] = forms.CharField(
+                label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=_("Mandatory. It is shown to every participant and in the public "
+                            "history of the schedule."))
+
+    @staticmethod
+    def initial_from(windows: dict[StageCode, StageWindow]) -> dict[str, datetime]:
+        initial: dict[str, datetime] = {}
+        for stage, window in windows.items():
+            initial[f"{stage}_start"] = window.starts_at
+            initial[f"{stage}_end"] = window.ends_at
+        return initial
+
+    def windows(self) -> dict[StageCode, StageWindow]:
+        return {stage: StageWindow(self.cleaned_data[f"{stage}_start"],
+                                   self.cleaned_data[f"{stage}_end"])
+                for stage in self.stage_codes}
+
+    def rows(self) -> list[tuple[str, forms.BoundField, forms.BoundField]]:
+        return [(str(StageCode(stage).label), self[f"{stage}_start"], self[f"{stage}_end"])
+                for stage in self.stage_codes]
+
+    def add_stage_errors(self, errors: dict[str, list[str]]) -> None:
+        for stage, messages in errors.items():
+            field = f"{stage}_end" if f"{stage}_end" in self.fields else None
+            for message in messages:
+                self.add_error(field, message)
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200,
+                            initial=_("Tender documents (Dokumen Pemilihan)"))
+    file = forms.FileField(label=_("File (PDF or ZIP)"))
+    reason = forms.CharField(label=_("Reason for the addendum"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class JoinForm(forms.Form):
+    accept_pact = forms.BooleanField(
+        label=_("I have read the integrity pact and accept it on behalf of my company"),
+        required=False)
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(label=_("Your question"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class OfferForm(forms.Form):
+    amount = forms.DecimalField(label=_("Offer price (Rp)"), **MONEY_FIELD)
+
+
+_PASS_FAIL = [("", _("Not evaluated")), ("1", _("Pass")), ("0", _("Fail"))]
+
+
+def _pass_fail(label: Any) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label, choices=_PASS_FAIL, required=False, empty_value=None,
+        coerce=lambda v: v == "1")
+
+
+class EvaluationForm(forms.Form):
+    administrative_passed = _pass_fail(_("Administrative evaluation"))
+    administrative_notes = forms.CharField(label=_("Administrative notes"), required=False,
+                                           widget=forms.Textarea(attrs={"rows": 2}))
+    technical_passed = _pass_fail(_("Technical evaluation"))
+    technical_score = forms.DecimalField(label=_("Technical score (0–100)"), required=False,
+                                         max_digits=5, decimal_places=2, min_value=0,
+                                         max_value=100)
+    technical_notes = forms.CharField(label=_("Technical notes"), required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}))
+    corrected_price = forms.DecimalField(label=_("Corrected price (Rp)"), required=False,
+                                         **MONEY_FIELD)
+    price_passed = _pass_fail(_("Price evaluation"))
+    price_notes = forms.CharField(label=_("Price notes"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+    qualification_passed = _pass_fail(_("Qualification evaluation"))
+    qualification_notes = forms.CharField(label=_("Qualification notes"), required=False,
+                                          widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, uses_scores: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if uses_scores:
+            del self.fields["technical_passed"]
+        else:
+            del self.fields["technical_score"]
+
+
+class ObjectionForm(forms.Form):
+    text = forms.CharField(label=_("Your objection"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class ObjectionAnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Objection.Outcome.choices)
+
+
+class ContractForm(forms.Form):
+    number = forms.CharField(label=_("Contract number"), max_length=120)
+    signed_on = forms.DateField(label=_("Signed on"),
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    value = forms.DecimalField(label=_("Contract value (Rp)"), **MONEY_FIELD)
+    starts_on = forms.DateField(label=_("Work starts"),
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("Work ends"),
+                              widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class RejectForm(forms.Form):
+    rejection_reason = forms.CharField(label=_("Reason for rejecting"),
+                                       widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def add_service_errors(form: forms.Form, exc: Any) -> None:
+    """Put a service's ValidationError on the form (fields it names, else non-field)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            if isinstance(form, ScheduleForm) and field in StageCode.values:
+                form.add_stage_errors({field: errors})
+            else:
+                form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

@@ -1,0 +1,402 @@
+"""After the opening: offers (interim seam), evaluation, ranking, winner and reserves, the
+evaluation minutes (BAHP), the winner announcement, objections (sanggah), the letter of
+award (SPPBJ) and the contract."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lpse.audit.services import audit_record
+from lpse.core.documents import document_issue
+from lpse.core.files import open_stored
+from lpse.core.models import IssuedDocument
+from lpse.tenders import documents as pdfs
+from lpse.tenders import notifications, ranking
+from lpse.tenders.access import (
+    access_package_as_ppk,
+    access_participant,
+    access_tender_as_committee,
+)
+from lpse.tenders.bidding import bid_source
+from lpse.tenders.models import (
+    AwardLetter,
+    Contract,
+    Evaluation,
+    Objection,
+    OfferRecord,
+    Package,
+    Participant,
+    Tender,
+)
+from lpse.tenders.schedule import objection_answer_due
+from lpse.tenders.selectors import public_list_changed
+from lpse.tenders.services.common import locked, require_running, require_text
+from lpse.tenders.stages import StageCode
+
+if TYPE_CHECKING:
+    from lpse.accounts.models import User
+
+
+def _issued(tender: Tender, letter_type: str) -> IssuedDocument | None:
+    return IssuedDocument.objects.filter(letter_type=letter_type, subject_type="tenders.tender",
+                                         subject_id=str(tender.pk)).first()
+
+
+def evaluation_minutes_of(tender: Tender) -> IssuedDocument | None:
+    return _issued(tender, pdfs.BAHP)
+
+
+def clarification_minutes_of(tender: Tender) -> IssuedDocument | None:
+    return _issued(tender, pdfs.BA_CLARIFICATION)
+
+
+# --- Interim seam: offers typed in at the opening --------------------------------------------
+
+
+@transaction.atomic
+def offer_record(*, actor: User, tender: Tender, participant: Participant,
+                 amount: Decimal) -> OfferRecord:
+    """INTERIM (until lpse.bids): the committee records a participant's offer price read at
+    the opening. Refused once the evaluation has begun."""
+    if not bid_source().manual_entry:
+        raise ValidationError(_("Offers come from the sealed bids; they are not typed in."))
+    tender = locked(tender)
+    access_tender_as_committee(user=actor, tender=tender)
+    require_running(tender)
+    if participant.tender_id != tender.pk:
+        raise ValidationError(_("This vendor does not take part in the tender."))
+    if not tender.stage_started(StageCode.OPENING):
+        raise ValidationError(_("Offers are recorded at the bid opening, not before."))
+    if tender.evaluations.exists():
+        raise ValidationError(_("The evaluation has begun: offers can no longer change."))
+    if amount is None or amount <= 0:
+        raise ValidationError({"amount": _("The offer must be more than zero.")})
+    record, created = OfferRecord.objects.update_or_create(
+        participant=participant,
+        defaults={"tender": tender, "amount": amount, "recorded_by": actor,
+                  "recorded_at": timezone.now()})
+    audit_record(action="tenders.offer_recorded", actor=actor, target=record,
+                 data={"tender": tender.code, "participant": participant.pk, "amount": amount,
+                       "corrected": not created})
+    return record
+
+
+# --- Evaluation ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def evaluation_start(*, actor: User, tender: Tender) -> list[Evaluation]:
+    """Create one evaluation per opened bid (from the active BidSource)."""
+    tender = locked(tender)
+    access_tender_as_committee(user=actor, tender=tender)
+    require_running(tender)
+    source = bid_source()
+    if not source.is_opened(tender):
+        raise ValidationError(_("The bids have not been opened yet."))
+    if tender.winner_set_at is not None:
+        raise ValidationError(_("The winner has already been determined."))
+    existing = set(tender.evaluations.values_list("participant_id", flat=True))
+    valid = set(tender.participants.values_list("pk", flat=True))
+    created = []
+    for offer in source.opened_offers(tender):
+        if offer.participant_id in existing or offer.participant_id not in valid:
+            continue
+        created.append(Evaluation.objects.create(
+            tender=tender, participant_id=offer.participant_id, offer_amount=offer.amount))
+    if not created and not existing:
+        raise ValidationError(_("No bid was opened: the tender can only be declared failed."))
+    audit_record(action="tenders.evaluation_started", actor=actor, target=tender,
+                 data={"bids": len(created) + len(existing)})
+    _rerank(tender)
+    return list(tender.evaluations.all())
+
+
+def _rerank(tender: Tender) -> None:
+    evaluations = list(tender.evaluations.select_related("participant").order_by("pk"))
+    items = [ranking.Scored(
+        key=e.pk, price=e.evaluated_price, administrative=e.administrative_passed,
+        qualification=e.qualification_passed, technical=e.technical_passed,
+        technical_score=e.technical_score, price_passed=e.price_passed,
+        order=e.participant.pk) for e in evaluations]
+    ranking.rank(items, rule=tender.evaluation_method.ranking_rule,
+                 uses_scores=tender.uses_scores, owner_estimate=tender.owner_estimate,
+                 budget_ceiling=tender.budget_ceiling, technical_weight=tender.technical_weight,
+                 technical_threshold=tender.technical_threshold)
+    by_key = {i.key: i for i in items}
+    for evaluation in evaluations:
+        scored = by_key[evaluation.pk]
+        if (evaluation.rank, evaluation.final_score) != (scored.rank, scored.final_score):
+            evaluation.rank, evaluation.final_score = scored.rank, scored.final_score
+            evaluation.save(update_fields=["rank", "final_score"])
+
+
+EVALUATION_FIELDS = ("corrected_price", "administrative_passed", "administrative_notes",
+                     "qualification_passed", "qualification_notes", "technical_passed",
+                     "technical_score", "technical_notes", "price_passed", "price_notes")
+
+
+@transaction.atomic
+def evaluation_record(*, actor: User, evaluation: Evaluation, **values: Any) -> Evaluation:
+    """Record the committee's evaluation of one bidder; the ranking follows at once."""
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    tender = locked(evaluation.tender)
+    access_tender_as_committee(user=actor, tender=tender)
+    require_running(tender)
+    if tender.winner_set_at is not None:
+        raise ValidationError(_("The winner has been determined: the evaluation is closed."))
+    unknown = set(values) - set(EVALUATION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown evaluation fields: {sorted(unknown)}")
+    corrected = values.get("corrected_price", evaluation.corrected_price)
+    if corrected is not None and corrected <= 0:
+        raise ValidationError({"corrected_price": _("The corrected price must be more than "
+                                                    "zero.")})
+    if tender.uses_scores:
+        score = values.get("technical_score", evaluation.technical_score)
+        if score is not None and not Decimal(0) <= score <= Decimal(100):
+            raise ValidationError({"technical_score": _("A score is between 0 and 100.")})
+        if score is not None and tender.technical_threshold is not None:
+            values["technical_passed"] = score >= tender.technical_threshold
+    before = {field: getattr(evaluation, field) for field in values}
+    for field, value in values.items():
+        setattr(evaluation, field, value)
+    evaluation.evaluated_by, evaluation.evaluated_at = actor, timezone.now()
+    evaluation.full_clean()
+    evaluation.save()
+    _rerank(tender)
+    evaluation.refresh_from_db()
+    audit_record(action="tenders.evaluation_recorded", actor=actor, target=evaluation,
+                 data={"tender": tender.code, "participant": evaluation.participant_id,
+                       "before": before, "after": values, "rank": evaluation.rank})
+    return evaluation
+
+
+@transaction.atomic
+def tender_winner_set(*, actor: User, tender: Tender) -> list[Evaluation]:
+    """Determine the winner and up to two reserves from the ranking (penetapan pemenang)."""
+    tender = locked(tender)
+    access_tender_as_committee(user=actor, tender=tender)
+    require_running(tender)
+    if not tender.stage_started(StageCode.WINNER_DECISION):
+        raise ValidationError(_("The winner is determined in the winner determination stage."))
+    if tender.winner_announced_at is not None:
+        raise ValidationError(_("The winner has already been announced."))
+    if tender.evaluations.filter(administrative_passed__isnull=True).exists():
+        raise ValidationError(_("Evaluate every bid first (the administrative evaluation of "
+                                "a bid is missing)."))
+    _rerank(tender)
+    ranked = list(tender.evaluations.filter(rank__isnull=False).order_by("rank"))
+    if not ranked:
+        raise ValidationError(_("No bid passed the evaluation: declare the tender failed."))
+    tender.evaluations.update(award=None)
+    chosen = ranked[:3]
+    for position, evaluation in enumerate(chosen):
+        evaluation.award = position
+        evaluation.save(update_fields=["award"])
+    tender.winner_set_at, tender.winner_set_by = timezone.now(), actor
+    tender.save(update_fields=["winner_set_at", "winner_set_by", "updated_at"])
+    audit_record(action="tenders.winner_determined", actor=actor, target=tender,
+                 data={"winner": chosen[0].participant_id,
+                       "reserves": [e.participant_id for e in chosen[1:]],
+                       "price": chosen[0].evaluated_price})
+    return chosen
+
+
+@transaction.atomic
+def evaluation_minutes_issue(*, actor: User, tender: Tender) -> IssuedDocument:
+    """The Berita Acara Hasil Pemilihan (BAHP), once the winner is determined."""
+    tender = locked(tender)
+    access_tender_as_committee(user=actor, tender=tender)
+    require_running(tender)
+    if tender.winner_set_at is None:
+        raise ValidationError(_("Determine the winner first."))
+    if evaluation_minutes_of(tender) is not None:
+        raise ValidationError(_("The evaluation minutes have already been issued."))
+    evaluations = list(tender.evaluations.select_related("participant__vendor").order_by(
+        "rank", "offer_amount", "pk"))
+    document = document_issue(letter_type=pdfs.BAHP, code=pdfs.LETTER_CODES[pdfs.BAHP],
+                              doc=pdfs.evaluation_minutes(tender, evaluations),
+                              filename=f"BAHP-{tender.code}.pdf", issued_by=actor,
+                              subject=tender)
+    audit_record(action="tenders.evaluation_minutes_issued", actor=actor, target=tender,
+                 data={"document": document.number})
+    return document
+
+
+@transaction.atomic
+def tender_winner_announce(*, actor: User, tender: Tender) -> Tender:
+    """Publish the result: the public page shows every bidder's corrected price and marks."""
+    tender = locked(tender)
+    access_tender_as_committee(user=actor, tender=tender)
+    require_running(tender)
+    if tender.winner_set_at is None:
+        raise ValidationError(_("Determine the winner first."))
+    if evaluation_minutes_of(tender) is None:
+        raise ValidationError(_("Issue the evaluation minutes (BAHP) first."))
+    if not tender.stage_started(StageCode.WINNER_ANNOUNCEMENT):
+        raise ValidationError(_("The announcement stage has not started."))
+    if tender.winner_announced_at is not None:
+        raise ValidationError(_("The winner has already been announced."))
+    tender.winner_announced_at, tender.winner_announced_by = timezone.now(), actor
+    tender.save(update_fields=["winner_announced_at", "winner_announced_by", "updated_at"])
+    winner = tender.evaluations.select_related("participant__vendor").get(award=0)
+    audit_record(action="tenders.winner_announced", actor=actor, target=tender,
+                 data={"winner": winner.participant_id, "price": winner.evaluated_price})
+    notifications.notify_participants(tender, "winner_announced", {
+        "winner": winner, "objection": tender.stage_window(StageCode.OBJECTION)})
+    return tender
+
+
+# --- Objections (sanggah) -------------------------------------------------------------------
+
+
+@transaction.atomic
+def objection_file(*, actor: User, tender: Tender, text: str) -> Objection:
+    """A bidder objects to the result during the objection period (one objection each)."""
+    participant = access_participant(user=actor, tender=tender)
+    tender = locked(tender)
+    require_running(tender)
+    text = require_text(text, "text")
+    if tender.winner_announced_at is None or not tender.in_stage(StageCode.OBJECTION):
+        raise ValidationError(_("Objections are filed during the objection period, after the "
+                                "winner announcement."))
+    if not tender.evaluations.filter(participant=participant).exists():
+        raise PermissionDenied(_("Only bidders may object to the result."))
+    if tender.objections.filter(participant=participant).exists():
+        raise ValidationError(_("Your company has already filed an objection."))
+    objection = Objection.objects.create(tender=tender, participant=participant,
+                                         filed_by=actor, text=text)
+    audit_record(action="tenders.objection_filed", actor=actor, target=objection,
+                 data={"tender": tender.code})
+    window = tender.stage_window(StageCode.OBJECTION)
+    notifications.notify_committee(tender, "objection_filed", {
+        "objection": objection,
+        "answer_due": objection_answer_due(window.ends_at) if window else None})
+    return objection
+
+
+@transaction.atomic
+def objection_answer(*, actor: User, objection: Objection, answer: str, outcome: str
+                     ) -> Objection:
+    objection = Objection.objects.select_for_update().get(pk=objection.pk)
+    tender = locked(objection.tender)
+    access_tender_as_committee(user=actor, tender=tender)
+    require_running(tender)
+    answer = require_text(answer, "answer")
+    if outcome not in Objection.Outcome.values:
+        raise ValidationError({"outcome": _("Choose whether the objection is upheld.")})
+    if objection.outcome:
+        raise ValidationError(_("This objection has already been answered."))
+    objection.answer, objection.outcome = answer, outcome
+    objection.answered_by, objection.answered_at = actor, timezone.now()
+    objection.save(update_fields=["answer", "outcome", "answered_by", "answered_at"])
+    window = tender.stage_window(StageCode.OBJECTION)
+    late = bool(window and objection.answered_at > objection_answer_due(window.ends_at))
+    audit_record(action="tenders.objection_answered", actor=actor, target=objection,
+                 data={"tender": tender.code, "outcome": outcome, "late": late})
+    notifications.notify_participants(tender, "objection_answered", {"objection": objection})
+    return objection
+
+
+# --- Award ---------------------------------------------------------------------------------
+
+
+def award_problems(tender: Tender) -> list[str]:
+    problems = []
+    if tender.status != Tender.Status.PUBLISHED:
+        problems.append(_("The tender is not running."))
+    if tender.winner_announced_at is None:
+        problems.append(_("The winner has not been announced."))
+    last = StageCode.OBJECTION if tender.plan.uses(StageCode.OBJECTION) else \
+        StageCode.WINNER_ANNOUNCEMENT
+    if not tender.stage_ended(last):
+        problems.append(_("The objection period has not ended."))
+    if tender.objections.filter(outcome="").exists():
+        problems.append(_("An objection has not been answered yet."))
+    if tender.objections.filter(outcome=Objection.Outcome.ACCEPTED).exists():
+        problems.append(_("An objection was upheld: the committee must evaluate again or "
+                          "declare the tender failed."))
+    if hasattr(tender, "award_letter"):
+        problems.append(_("The letter of award has already been issued."))
+    return problems
+
+
+@transaction.atomic
+def award_letter_issue(*, actor: User, tender: Tender) -> AwardLetter:
+    """The PPK issues the SPPBJ to the winner after the objection period."""
+    tender = locked(tender)
+    access_package_as_ppk(user=actor, package=tender.package)
+    problems = award_problems(tender)
+    if problems:
+        raise ValidationError(problems)
+    winner = tender.evaluations.select_related("participant__vendor__account").get(award=0)
+    amount = winner.evaluated_price
+    document = document_issue(
+        letter_type=pdfs.SPPBJ, code=pdfs.LETTER_CODES[pdfs.SPPBJ],
+        doc=pdfs.award_letter(tender, winner.participant, amount, actor),
+        filename=f"SPPBJ-{tender.code}.pdf", issued_by=actor, subject=tender)
+    try:
+        with transaction.atomic():
+            letter = AwardLetter.objects.create(tender=tender, participant=winner.participant,
+                                                amount=amount, document=document,
+                                                issued_by=actor)
+    except IntegrityError as exc:
+        raise ValidationError(_("The letter of award has already been issued.")) from exc
+    audit_record(action="tenders.award_letter_issued", actor=actor, target=tender,
+                 data={"document": document.number, "participant": winner.participant_id,
+                       "amount": amount})
+    with open_stored(document.file) as handle:
+        pdf = handle.read()
+    notifications.notify_participants(
+        tender, "award_letter", {"letter": letter, "document": document},
+        participants=[winner.participant],
+        attachments=[(document.file.original_name, pdf, "application/pdf")])
+    return letter
+
+
+@transaction.atomic
+def contract_record(*, actor: User, tender: Tender, number: str, signed_on: date,
+                    value: Decimal, starts_on: date, ends_on: date) -> Contract:
+    """The PPK records the signed contract; the tender and its package are complete."""
+    tender = locked(tender)
+    access_package_as_ppk(user=actor, package=tender.package)
+    require_running(tender)
+    letter = getattr(tender, "award_letter", None)
+    if letter is None:
+        raise ValidationError(_("Issue the letter of award (SPPBJ) first."))
+    errors: dict[str, str] = {}
+    number = number.strip()
+    if not number:
+        errors["number"] = _("This field is required.")
+    elif Contract.objects.filter(number=number).exists():
+        errors["number"] = _("Another contract already has this number.")
+    if value is None or value <= 0:
+        errors["value"] = _("The contract value must be more than zero.")
+    elif value > tender.budget_ceiling:
+        errors["value"] = _("The contract value cannot exceed the budget ceiling (pagu).")
+    if signed_on < timezone.localdate(letter.issued_at):
+        errors["signed_on"] = _("The contract is signed after the letter of award.")
+    if ends_on < starts_on:
+        errors["ends_on"] = _("The work ends after it starts.")
+    if errors:
+        raise ValidationError(errors)
+    contract = Contract.objects.create(tender=tender, number=number, signed_on=signed_on,
+                                       value=value, starts_on=starts_on, ends_on=ends_on,
+                                       recorded_by=actor)
+    tender.status = Tender.Status.COMPLETED
+    tender.ended_at, tender.ended_by = timezone.now(), actor
+    tender.save(update_fields=["status", "ended_at", "ended_by", "updated_at"])
+    Package.objects.filter(pk=tender.package_id).update(status=Package.Status.COMPLETED,
+                                                       updated_at=timezone.now())
+    transaction.on_commit(public_list_changed)
+    audit_record(action="tenders.contract_recorded", actor=actor, target=tender,
+                 data={"number": number, "value": value, "signed_on": signed_on,
+                       "starts_on": starts_on, "ends_on": ends_on})
+    return contract
