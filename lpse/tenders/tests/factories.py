@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import io
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
