@@ -414,6 +414,22 @@ LETTER_NUMBER_FORMAT = env.str(
     "LETTER_NUMBER_FORMAT", default="{code}/{seq:04d}/{unit}/{month_roman}/{year}"
 )
 
+# --- Vendors (registration and verification: Lampiran I; e-mail change: Lampiran III 3.4) --
+# A registration must be verified in person within this many working days (Pasal 4 (3)).
+VENDOR_VERIFICATION_WORKING_DAYS = env.int("VENDOR_VERIFICATION_WORKING_DAYS", 7)
+# Opening hours of the verification desk (WIB, working days) and where it is.
+VENDOR_VERIFICATION_HOURS_START = (env.str("VENDOR_VERIFICATION_HOURS_START", default="")
+                                   or SERVICE_HOURS_START)
+VENDOR_VERIFICATION_HOURS_END = (env.str("VENDOR_VERIFICATION_HOURS_END", default="")
+                                 or SERVICE_HOURS_END)
+VENDOR_VERIFICATION_PLACE = (env.str("VENDOR_VERIFICATION_PLACE", default="")
+                             or f"Ruang Verifikasi, {LPSE_UNIT_NAME}, {LPSE_UNIT_ADDRESS}")
+# The e-mailed registration link: hours of validity; requests per IP / per address / window.
+VENDOR_REGISTRATION_LINK_HOURS = env.int("VENDOR_REGISTRATION_LINK_HOURS", 48)
+VENDOR_REGISTRATION_LIMIT_PER_IP = env.int("VENDOR_REGISTRATION_LIMIT_PER_IP", 10)
+VENDOR_REGISTRATION_LIMIT_PER_ADDRESS = env.int("VENDOR_REGISTRATION_LIMIT_PER_ADDRESS", 3)
+VENDOR_REGISTRATION_LIMIT_WINDOW_MINUTES = env.int("VENDOR_REGISTRATION_LIMIT_WINDOW_MINUTES", 60)
+
 # --- Tenders (lpse.tenders; see docs/apps/tenders.md) ---------------------------------------
 # Schedule changes requested by a committee apply at once instead of waiting for an
 # application administrator (regulation Lampiran III 3.6 steps 2–3 skipped).

@@ -113,3 +113,15 @@ def test_no_conflicting_translations_between_apps() -> None:
                                  f"{app}={msgstr!r}")
             seen.setdefault(msgid, (app, msgstr))
     assert not conflicts, "\n".join(conflicts[:40])
+
+
+def test_collectstatic_works_with_production_storage(tmp_path: Path) -> None:
+    """The manifest storage fails on a missing file referenced by CSS/JS (e.g. a source map)."""
+    result = _manage(
+        "collectstatic", "--noinput",
+        env={"DEBUG": "false", "LPSE_TESTING": "false", "SECRET_KEY": "s" * 60,
+             "ALLOWED_HOSTS": "localhost", "STATIC_ROOT": str(tmp_path / "static"),
+             "LPSE_VAR_DIR": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert (tmp_path / "static" / "staticfiles.json").exists()

@@ -63,7 +63,8 @@ def test_report_with_a_registered_source_and_not_recorded_rest():
     text = report_csv(report)
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[-1][:4] == ["breach", "3.4", "3", "EC-3"]
-    assert any(r[2] == "1.2" and r[7] == "not recorded" for r in rows[1:40] if len(r) > 7)
+    code = unrecorded[0].procedure.code
+    assert any(r[2] == code and r[7] == "not recorded" for r in rows[1:40] if len(r) > 7)
     pdf = report_pdf(report, prepared_by="Kepala UPTD")
     assert pdf.startswith(b"%PDF")
 

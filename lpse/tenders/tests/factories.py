@@ -52,6 +52,9 @@ def make_vendor(name: str | None = None, *, status: str = Vendor.Status.ACTIVE,
         account=user, business_form=Vendor.BusinessForm.CV, name=name or f"Rekanan {n}",
         npwp=f"{n:015d}", email=f"vendor{n}@rekanan.test", status=status,
         verified_at=timezone.now() if status == Vendor.Status.ACTIVE else None,
+        # A registration waiting for verification always has its deadline.
+        verification_deadline=(timezone.now() + timedelta(days=7)
+                               if status == Vendor.Status.PENDING else None),
         **unique_vendor_fields(n))
 
 

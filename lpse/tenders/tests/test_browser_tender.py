@@ -97,7 +97,7 @@ def test_pascakualifikasi_single_file_tender_from_package_to_contract(new_page, 
     page.get_by_role("button", name="Unggah").click()
     _ok(page)
     page.get_by_role("button", name="Tayangkan tender").click()
-    expect(page.get_by_test_id("status")).to_have_text("Tayang")
+    expect(page.get_by_test_id("status")).to_have_text("Terbit")
     tender.refresh_from_db()
 
     # Two vendors find the tender, accept the integrity pact and download the documents.
