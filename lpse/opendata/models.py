@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 __all__ = ["ContractingProcess", "PublishCursor", "Release"]
 
@@ -55,7 +56,8 @@ class Release(models.Model):
     date = models.DateTimeField(_("release date"))
     tags = models.JSONField(_("tags"), default=list)
     data = models.JSONField(_("release"))
-    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+    published_at = models.DateTimeField(pgettext_lazy("opendata", "published at"),
+                                        auto_now_add=True)
 
     objects = AppendOnlyQuerySet.as_manager()
 
