@@ -20,7 +20,8 @@ from lpse.tenders.stages import StageCode
 
 def headers() -> list[str]:
     return [_("Code"), _("Name"), _("Agency"), pgettext("tenders", "Category"),
-            _("Fiscal year"), _("HPS (Rp)"), _("Status"), _("Stage now"), pgettext("opendata", "Published"),
+            _("Fiscal year"), _("HPS (Rp)"), _("Status"), _("Stage now"),
+            pgettext("opendata", "Published"),
             _("Upload deadline"), "ocid", _("Announcement page")]
 
 

@@ -102,7 +102,11 @@ def _moment(request: Request, name: str) -> dt.datetime | None:
         moment = dt.datetime.combine(day, dt.time(0, 0), tzinfo=WIB)
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=WIB)
-    return moment
+    try:
+        # UTC: the database accepts any instant, not any UTC offset (e.g. -19:58).
+        return moment.astimezone(dt.UTC)
+    except (OverflowError, ValueError) as exc:
+        raise serializers.ValidationError({name: ["Out of range."]}) from exc
 
 
 def _size(request: Request) -> int:
