@@ -14,9 +14,6 @@ declare them itself:
 
 Path parameters get the `pattern` of their URL route, so that the schema says which values
 reach the view at all (others are answered by the site's HTML "not found" page).
-
-It also adds the "public" tag to the operations anyone may call, so the public API can be
-browsed on its own in the API documentation.
 """
 
 from __future__ import annotations
@@ -41,7 +38,6 @@ VALIDATION_ERROR = {
     ],
     "example": {"year": ["Must be a number."]},
 }
-PUBLIC_TAG = "public"
 CONVERTERS = {"int": "[0-9]+", "str": "[^/]+", "slug": "[-a-zA-Z0-9_]+",
               "uuid": "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
               "path": ".+"}
@@ -113,8 +109,4 @@ def add_standard_errors(result: dict[str, Any], generator: Any, request: Any,
                 responses.setdefault("403", _error("Not allowed.", error_ref))
             responses.setdefault("429", _error("Too many requests (see Retry-After).",
                                                error_ref))
-            if anonymous and method == "get":
-                tags = operation.setdefault("tags", [])
-                if PUBLIC_TAG not in tags:
-                    tags.append(PUBLIC_TAG)
     return result
