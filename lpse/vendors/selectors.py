@@ -11,6 +11,7 @@ from django.http import Http404
 from lpse.accounts.roles import Perm, Role, has_perm, roles_of
 from lpse.core.calendar import localdate_wib, to_wib, working_days_between
 from lpse.vendors.models import BlacklistEntry, EmailChangeRequest, Vendor, VerificationSession
+from lpse.vendors.validators import normalise_npwp
 
 if TYPE_CHECKING:
     from lpse.accounts.models import User
@@ -64,7 +65,8 @@ def can_view_personal_data(user: User, vendor: Vendor) -> bool:
 def blacklist_hits(vendor: Vendor, on: date | None = None) -> list[BlacklistEntry]:
     """Blacklist entries in force that name the vendor's NPWP or its director's NIK."""
     on = on or localdate_wib()
-    condition = Q(npwp=vendor.npwp) if vendor.npwp else Q(pk__in=[])
+    # Compare normalised numbers: a 15-digit NPWP and its 16-digit form are the same.
+    condition = Q(npwp=normalise_npwp(vendor.npwp)) if vendor.npwp else Q(pk__in=[])
     if vendor.director_nik:
         condition |= Q(nik=vendor.director_nik)
     return list(BlacklistEntry.objects.in_force(on).filter(condition))

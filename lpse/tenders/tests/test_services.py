@@ -582,3 +582,18 @@ def test_stage_notices_tell_participants_once(clock, smtp, django_capture_on_com
     assert not smtp.to(committee_member(tender).email) or all(
         "Evaluasi" not in m["subject"] and "Evaluation" not in m["subject"]
         for m in smtp.to(committee_member(tender).email))
+
+
+def test_blacklisted_vendor_cannot_join(clock):
+    from datetime import date
+
+    from lpse.vendors.services.blacklist import blacklist_add
+
+    tender = make_tender()
+    vendor = make_vendor()
+    blacklist_add(actor=make_user(Role.APPADMIN), company_name=vendor.name, npwp=vendor.npwp,
+                  nik="", source_reference="SK LKPP 12/2026", starts_on=date(2020, 1, 1),
+                  ends_on=None)
+    with pytest.raises(PermissionDenied, match="daftar hitam"):
+        services.tender_join(actor=vendor.account, tender=tender, accept_pact=True)
+    assert not tender.participants.exists()
