@@ -474,6 +474,27 @@ BACKUP_DRILL_DAY = env.int("BACKUP_DRILL_DAY", 1)
 BACKUP_DRILL_TIME = env.str("BACKUP_DRILL_TIME", default="03:00")
 BACKUP_DRILL_IDENTITY_FILE = env.str("BACKUP_DRILL_IDENTITY_FILE", default="")
 
+# --- Open data: OCDS publication and public API (lpse.opendata; docs/apps/opendata.md) -----
+# ocid = OCDS_PREFIX + tender code. A real prefix ("ocds-" + 6 characters) is registered with
+# the Open Contracting Partnership; set it before the first publication and never change it.
+OCDS_PREFIX = env.str("OCDS_PREFIX", default="ocds-xxxxxx-sumedang-")
+OCDS_PUBLISHER_NAME = env.str("OCDS_PUBLISHER_NAME", default=LPSE_UNIT_NAME)
+OCDS_LICENSE = env.str("OCDS_LICENSE",
+                       default="https://creativecommons.org/licenses/by/4.0/")
+OCDS_PUBLICATION_POLICY = env.str("OCDS_PUBLICATION_POLICY", default="")
+# Public API responses of lpse.opendata: Cache-Control max-age and server-side cache.
+OPENDATA_CACHE_SECONDS = env.int("OPENDATA_CACHE_SECONDS", default=60)
+# Bulk OCDS endpoints have their own, stricter rate (DRF scoped throttle "opendata").
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["opendata"] = env.str(  # type: ignore[index]
+    "API_RATE_OPENDATA", default="60/minute")
+# One coherent OpenAPI document: standard error answers on every operation, "public" tag.
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "lpse.opendata.openapi.add_standard_errors",
+]
+# Excel export of the public tender list: at most this many rows (CSV streams all).
+OPENDATA_XLSX_MAX_ROWS = env.int("OPENDATA_XLSX_MAX_ROWS", default=20000)
+
 # --- Operations: monitoring, alerts, maintenance (lpse.operations) ------------------------
 # Thresholds are percentages of capacity unless named otherwise; crossing one opens an alert
 # that is e-mailed to the system administrators and shown on the monitoring dashboard.

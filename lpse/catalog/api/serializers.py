@@ -23,8 +23,8 @@ def _codes() -> serializers.SlugRelatedField:  # type: ignore[type-arg]
     return serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
 
-def _code() -> serializers.SlugRelatedField:  # type: ignore[type-arg]
-    return serializers.SlugRelatedField(slug_field="code", read_only=True)
+def _code(*, nullable: bool = False) -> serializers.SlugRelatedField:  # type: ignore[type-arg]
+    return serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=nullable)
 
 
 class ProcurementCategorySerializer(serializers.ModelSerializer[ProcurementCategory]):
@@ -68,8 +68,8 @@ class FundingSourceSerializer(serializers.ModelSerializer[FundingSource]):
 
 
 class BusinessFieldSerializer(serializers.ModelSerializer[BusinessField]):
-    parent = _code()  # type: ignore[assignment]  # a field named like Field.parent
-    category = _code()
+    parent = _code(nullable=True)  # type: ignore[assignment]  # a field named like Field.parent
+    category = _code(nullable=True)
 
     class Meta:
         model = BusinessField
@@ -77,7 +77,7 @@ class BusinessFieldSerializer(serializers.ModelSerializer[BusinessField]):
 
 
 class GoodsCategorySerializer(serializers.ModelSerializer[GoodsCategory]):
-    parent = _code()  # type: ignore[assignment]  # a field named like Field.parent
+    parent = _code(nullable=True)  # type: ignore[assignment]  # a field named like Field.parent
 
     class Meta:
         model = GoodsCategory
