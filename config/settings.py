@@ -478,7 +478,7 @@ BACKUP_DRILL_IDENTITY_FILE = env.str("BACKUP_DRILL_IDENTITY_FILE", default="")
 # ocid = OCDS_PREFIX + tender code. A real prefix ("ocds-" + 6 characters) is registered with
 # the Open Contracting Partnership; set it before the first publication and never change it.
 OCDS_PREFIX = env.str("OCDS_PREFIX", default="ocds-xxxxxx-sumedang-")
-OCDS_PUBLISHER_NAME = env.str("OCDS_PUBLISHER_NAME", default=LPSE_UNIT_NAME)
+OCDS_PUBLISHER_NAME = env.str("OCDS_PUBLISHER_NAME", default="") or LPSE_UNIT_NAME
 OCDS_LICENSE = env.str("OCDS_LICENSE",
                        default="https://creativecommons.org/licenses/by/4.0/")
 OCDS_PUBLICATION_POLICY = env.str("OCDS_PUBLICATION_POLICY", default="")
