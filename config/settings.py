@@ -113,6 +113,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+DJANGO_TABLES2_TEMPLATE = "includes/tables2.html"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
@@ -150,7 +151,12 @@ if TESTING:
         # timeout), exactly as the embedded installation runs.
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         DATABASES["default"] = env.db_url_config(f"sqlite:///{VAR_DIR / 'test.sqlite3'}")
-        DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+        # One file per test run (scripts/run_tests.py sets the run id), so two runs in the
+        # same checkout never share a database.
+        _run = env.str("LPSE_TEST_RUN_ID", default="")
+        DATABASES["default"]["TEST"] = {
+            "NAME": str(VAR_DIR / f"test-db{'-' + _run if _run else ''}.sqlite3")
+        }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
@@ -408,6 +414,22 @@ LETTER_NUMBER_FORMAT = env.str(
     "LETTER_NUMBER_FORMAT", default="{code}/{seq:04d}/{unit}/{month_roman}/{year}"
 )
 
+# --- Vendors (registration and verification: Lampiran I; e-mail change: Lampiran III 3.4) --
+# A registration must be verified in person within this many working days (Pasal 4 (3)).
+VENDOR_VERIFICATION_WORKING_DAYS = env.int("VENDOR_VERIFICATION_WORKING_DAYS", 7)
+# Opening hours of the verification desk (WIB, working days) and where it is.
+VENDOR_VERIFICATION_HOURS_START = (env.str("VENDOR_VERIFICATION_HOURS_START", default="")
+                                   or SERVICE_HOURS_START)
+VENDOR_VERIFICATION_HOURS_END = (env.str("VENDOR_VERIFICATION_HOURS_END", default="")
+                                 or SERVICE_HOURS_END)
+VENDOR_VERIFICATION_PLACE = (env.str("VENDOR_VERIFICATION_PLACE", default="")
+                             or f"Ruang Verifikasi, {LPSE_UNIT_NAME}, {LPSE_UNIT_ADDRESS}")
+# The e-mailed registration link: hours of validity; requests per IP / per address / window.
+VENDOR_REGISTRATION_LINK_HOURS = env.int("VENDOR_REGISTRATION_LINK_HOURS", 48)
+VENDOR_REGISTRATION_LIMIT_PER_IP = env.int("VENDOR_REGISTRATION_LIMIT_PER_IP", 10)
+VENDOR_REGISTRATION_LIMIT_PER_ADDRESS = env.int("VENDOR_REGISTRATION_LIMIT_PER_ADDRESS", 3)
+VENDOR_REGISTRATION_LIMIT_WINDOW_MINUTES = env.int("VENDOR_REGISTRATION_LIMIT_WINDOW_MINUTES", 60)
+
 # --- Tenders (lpse.tenders; see docs/apps/tenders.md) ---------------------------------------
 # Schedule changes requested by a committee apply at once instead of waiting for an
 # application administrator (regulation Lampiran III 3.6 steps 2–3 skipped).
@@ -419,6 +441,59 @@ TENDER_OBJECTION_ANSWER_DAYS = env.int("TENDER_OBJECTION_ANSWER_DAYS", default=3
 # Minimum stage durations per selection method, overriding the legal defaults, as JSON:
 # {"tender": {"upload": [5, "working_days"], "objection": [5, "calendar_days"], ...}}
 TENDER_STAGE_RULES = env.json("TENDER_STAGE_RULES", default={})
+# Seconds a page of the public tender list (HTML and API) is served from the cache; the
+# current stage shown may lag the clock by that much. Publications and changes flush it.
+TENDER_PUBLIC_LIST_CACHE_SECONDS = env.int("TENDER_PUBLIC_LIST_CACHE_SECONDS", default=30)
+
+# --- Backups (lpse.backups; docs/backups.md) ------------------------------------------------
+# Archives are encrypted to these age public keys (age1…); the private key stays offline.
+BACKUP_RECIPIENTS = env.list("BACKUP_RECIPIENTS", default=[])
+# The local destination: the mounted portable drive, kept away from the server room.
+BACKUP_LOCAL_DIR = Path(env.str("BACKUP_LOCAL_DIR", default="") or VAR_DIR / "backups")
+# Refuse to write unless BACKUP_LOCAL_DIR is a mount point (the drive is really plugged in).
+BACKUP_REQUIRE_MOUNT = env.bool("BACKUP_REQUIRE_MOUNT", default=False)
+# Scratch space for the database snapshot while it is packed (never on the portable drive).
+BACKUP_WORK_DIR = Path(env.str("BACKUP_WORK_DIR", default="") or VAR_DIR / "backup-work")
+# Optional second destination: S3-compatible object storage.
+BACKUP_S3_BUCKET = env.str("BACKUP_S3_BUCKET", default="")
+BACKUP_S3_PREFIX = env.str("BACKUP_S3_PREFIX", default="lpse-backups/")
+BACKUP_S3_ENDPOINT_URL = env.str("BACKUP_S3_ENDPOINT_URL", default="") or None
+BACKUP_S3_REGION = env.str("BACKUP_S3_REGION", default="") or None
+BACKUP_S3_ACCESS_KEY_ID = env.str("BACKUP_S3_ACCESS_KEY_ID", default="") or None
+BACKUP_S3_SECRET_ACCESS_KEY = env.str("BACKUP_S3_SECRET_ACCESS_KEY", default="") or None
+# Daily backup time (WIB, HH:MM) and retention of archives per destination.
+BACKUP_TIME = env.str("BACKUP_TIME", default="01:30")
+BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", 7)
+BACKUP_KEEP_WEEKLY = env.int("BACKUP_KEEP_WEEKLY", 4)
+BACKUP_KEEP_MONTHLY = env.int("BACKUP_KEEP_MONTHLY", 12)
+# Alert the system administrators when the newest verified backup is older than this.
+BACKUP_MAX_AGE_HOURS = env.int("BACKUP_MAX_AGE_HOURS", 26)
+# Monthly restore drill: day of month and time (WIB). It needs the private key: without
+# BACKUP_DRILL_IDENTITY_FILE the drill waits for an administrator to run it by hand.
+BACKUP_DRILL_DAY = env.int("BACKUP_DRILL_DAY", 1)
+BACKUP_DRILL_TIME = env.str("BACKUP_DRILL_TIME", default="03:00")
+BACKUP_DRILL_IDENTITY_FILE = env.str("BACKUP_DRILL_IDENTITY_FILE", default="")
+
+# --- Open data: OCDS publication and public API (lpse.opendata; docs/apps/opendata.md) -----
+# ocid = OCDS_PREFIX + tender code. A real prefix ("ocds-" + 6 characters) is registered with
+# the Open Contracting Partnership; set it before the first publication and never change it.
+OCDS_PREFIX = env.str("OCDS_PREFIX", default="ocds-xxxxxx-sumedang-")
+OCDS_PUBLISHER_NAME = env.str("OCDS_PUBLISHER_NAME", default="") or LPSE_UNIT_NAME
+OCDS_LICENSE = env.str("OCDS_LICENSE",
+                       default="https://creativecommons.org/licenses/by/4.0/")
+OCDS_PUBLICATION_POLICY = env.str("OCDS_PUBLICATION_POLICY", default="")
+# Public API responses of lpse.opendata: Cache-Control max-age and server-side cache.
+OPENDATA_CACHE_SECONDS = env.int("OPENDATA_CACHE_SECONDS", default=60)
+# Bulk OCDS endpoints have their own, stricter rate (DRF scoped throttle "opendata").
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["opendata"] = env.str(  # type: ignore[index]
+    "API_RATE_OPENDATA", default="60/minute")
+# One coherent OpenAPI document: standard error answers on every operation, "public" tag.
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "lpse.opendata.openapi.add_standard_errors",
+]
+# Excel export of the public tender list: at most this many rows (CSV streams all).
+OPENDATA_XLSX_MAX_ROWS = env.int("OPENDATA_XLSX_MAX_ROWS", default=20000)
 
 # --- Sealed bids (lpse.bids; see docs/apps/bids.md) -----------------------------------------
 # Limits per bid (all envelopes together).

@@ -33,6 +33,7 @@ def postgres_reachable(url: str) -> bool:
 def main() -> int:
     env = dict(os.environ)
     env["LPSE_TESTING"] = "true"
+    env.setdefault("LPSE_TEST_RUN_ID", str(os.getpid()))
     env.setdefault("DEBUG", "false")
     url = env.get("TEST_DATABASE_URL", "")
     if not url:

@@ -91,3 +91,37 @@ def test_seed_demo_is_idempotent() -> None:
     assert (User.objects.count(), Agency.objects.count()) == counts
     assert counts[0] >= 19
     assert verify_chain().ok
+
+
+def test_no_conflicting_translations_between_apps() -> None:
+    """Translations are global (the first app in INSTALLED_APPS wins): the same English text
+    must not be translated differently by two apps. Use pgettext contexts to disambiguate."""
+    import gettext
+
+    seen: dict[str, tuple[str, str]] = {}
+    conflicts = []
+    for mo in [*sorted(ROOT.glob("lpse/*/locale/id/LC_MESSAGES/django.mo")),
+               ROOT / "locale/id/LC_MESSAGES/django.mo"]:
+        with mo.open("rb") as handle:
+            catalog = gettext.GNUTranslations(handle)._catalog  # type: ignore[attr-defined]
+        app = mo.parts[-5] if mo.parts[-5] != "locale" else "project"
+        for msgid, msgstr in catalog.items():
+            if not msgid or isinstance(msgid, tuple):
+                continue
+            if msgid in seen and seen[msgid][1] != msgstr:
+                conflicts.append(f"{msgid!r}: {seen[msgid][0]}={seen[msgid][1]!r} vs "
+                                 f"{app}={msgstr!r}")
+            seen.setdefault(msgid, (app, msgstr))
+    assert not conflicts, "\n".join(conflicts[:40])
+
+
+def test_collectstatic_works_with_production_storage(tmp_path: Path) -> None:
+    """The manifest storage fails on a missing file referenced by CSS/JS (e.g. a source map)."""
+    result = _manage(
+        "collectstatic", "--noinput",
+        env={"DEBUG": "false", "LPSE_TESTING": "false", "SECRET_KEY": "s" * 60,
+             "ALLOWED_HOSTS": "localhost", "STATIC_ROOT": str(tmp_path / "static"),
+             "LPSE_VAR_DIR": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert (tmp_path / "static" / "staticfiles.json").exists()

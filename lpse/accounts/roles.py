@@ -106,6 +106,10 @@ class Perm(enum.StrEnum):
     # catalog (master data and portal content)
     MANAGE_MASTER_DATA = "catalog.manage_master_data", frozenset({Role.APPADMIN})
     MANAGE_CONTENT = "catalog.manage_content", frozenset({Role.SYSADMIN, Role.APPADMIN})
+    # Drafts, inactive entries and the history of changes of master data and portal content.
+    VIEW_CATALOG_RECORDS = "catalog.view_records", frozenset(
+        {Role.SYSADMIN, Role.APPADMIN, Role.HEAD, Role.AUDITOR}
+    ), False
     # tenders
     MANAGE_PACKAGES = "tenders.manage_packages", frozenset({Role.PPK})
     MANAGE_COMMITTEES = "tenders.manage_committees", frozenset({Role.AGENCY_ADMIN})
@@ -150,6 +154,9 @@ class Perm(enum.StrEnum):
     DISPOSE_TRAINING = "training.dispose", frozenset({Role.HEAD})
     MANAGE_TRAINING = "training.manage", frozenset({Role.HELPDESK})
     DELIVER_TRAINING = "training.deliver", frozenset({Role.TRAINER})
+    VIEW_TRAINING = "training.view", frozenset(
+        {Role.HEAD, Role.HELPDESK, Role.TRAINER, Role.AUDITOR}
+    ), False
     # operations
     VIEW_MONITORING = "operations.view_monitoring", frozenset(
         {Role.SYSADMIN, Role.HEAD, Role.AUDITOR}

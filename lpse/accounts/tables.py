@@ -24,7 +24,6 @@ class UserTable(tables.Table):
     class Meta:
         model = User
         fields = ["username", "full_name", "email", "agency", "roles", "is_active", "last_login"]
-        template_name = "django_tables2/bootstrap5-responsive.html"
         attrs = {"class": "table table-sm table-hover align-middle"}
 
     def render_roles(self, record: User) -> str:
@@ -55,7 +54,6 @@ class AgencyTable(tables.Table):
     class Meta:
         model = Agency
         fields = ["code", "name", "kind", "users", "is_active"]
-        template_name = "django_tables2/bootstrap5-responsive.html"
         attrs = {"class": "table table-sm table-hover align-middle"}
 
 

@@ -24,7 +24,6 @@ class AuditEventTable(tables.Table):
         model = AuditEvent
         fields = ["seq", "occurred_at", "actor_label", "action", "object_type", "object_id",
                   "object_repr", "ip_address", "hash"]
-        template_name = "django_tables2/bootstrap5-responsive.html"
         attrs = {"class": "table table-sm table-hover align-middle small"}
         order_by = "-seq"
 

@@ -19,12 +19,14 @@ class ChainReport:
     reason: str = ""
 
 
-def verify_chain(*, batch_size: int = 5000) -> ChainReport:
-    """Recompute every hash in order; report the first sequence number that does not fit."""
+def verify_chain(*, batch_size: int = 5000, using: str = "default") -> ChainReport:
+    """Recompute every hash in order; report the first sequence number that does not fit.
+
+    `using` names the database (a restore drill checks its scratch copy)."""
     expected_seq = 1
     prev_hash = GENESIS_HASH
     checked = 0
-    events = AuditEvent.objects.order_by("seq").iterator(chunk_size=batch_size)
+    events = AuditEvent.objects.using(using).order_by("seq").iterator(chunk_size=batch_size)
     for event in events:
         if event.seq != expected_seq:
             return ChainReport(False, checked, expected_seq, "missing event (gap in sequence)")
@@ -35,7 +37,7 @@ def verify_chain(*, batch_size: int = 5000) -> ChainReport:
         prev_hash = event.hash
         expected_seq += 1
         checked += 1
-    head = AuditChainHead.objects.filter(pk=1).first()
+    head = AuditChainHead.objects.using(using).filter(pk=1).first()
     if head is not None and head.seq >= expected_seq:
         return ChainReport(False, checked, expected_seq, "events after this one are missing")
     return ChainReport(True, checked)

@@ -7,7 +7,11 @@ records that already use it).
 
 from __future__ import annotations
 
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from lpse.catalog.models import (
     BusinessField,
@@ -142,8 +146,16 @@ def active_goods_categories() -> QuerySet[GoodsCategory]:
 # --- Portal content -----------------------------------------------------------------------
 
 def news_published() -> QuerySet[NewsArticle]:
-    return NewsArticle.objects.filter(status=NewsArticle.Status.PUBLISHED).order_by(
-        "-published_at", "-pk"
+    """News the public sees: published, with a publication time already reached."""
+    return NewsArticle.objects.filter(
+        status=NewsArticle.Status.PUBLISHED, published_at__lte=timezone.now()
+    ).order_by("-published_at", "-pk")
+
+
+def news_all() -> QuerySet[NewsArticle]:
+    """Every article including drafts (for holders of Perm.VIEW_CATALOG_RECORDS)."""
+    return NewsArticle.objects.select_related("author").order_by(
+        "-published_at", "-created_at"
     )
 
 
@@ -171,3 +183,39 @@ def price_index_value(
         .filter(condition, item_code=item_code, region_code=region_code, year=year)
         .first()
     )
+
+
+def price_adjusted_value(
+    *, amount: Decimal, from_year: int, to_year: int, item_code: str, region_code: str
+) -> Decimal | None:
+    """`amount` of `from_year` in prices of `to_year`, by the annual index series `item_code`.
+
+    Used for the basic capability (Kemampuan Dasar): the value of a vendor's past contract is
+    multiplied by index(evaluation year) / index(contract year). None when either annual
+    value is missing, so the caller can ask the committee to enter the index first.
+    """
+    start = price_index_value(item_code=item_code, region_code=region_code, year=from_year)
+    end = price_index_value(item_code=item_code, region_code=region_code, year=to_year)
+    if start is None or end is None:
+        return None
+    return (amount * end.value / start.value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def content_last_changed() -> dict[str, datetime.datetime | None]:
+    """When each kind of portal content last changed (evidence for the Lampiran 5 checklist,
+    items 1.a.6–1.a.10: catalogue, news, price index, goods categories, business fields)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Max
+
+    from lpse.catalog.models import ChangeVersion
+
+    models_by_key = {
+        "catalogue": CatalogueItem, "news": NewsArticle, "price_index": PriceIndexEntry,
+        "goods_categories": GoodsCategory, "business_fields": BusinessField,
+    }
+    types = ContentType.objects.get_for_models(*models_by_key.values())
+    latest = dict(
+        ChangeVersion.objects.filter(content_type__in=types.values())
+        .values_list("content_type").annotate(at=Max("at")).values_list("content_type", "at")
+    )
+    return {key: latest.get(types[model].pk) for key, model in models_by_key.items()}

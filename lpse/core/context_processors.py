@@ -9,6 +9,17 @@ from lpse.core import registry
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
+    # Memoised per request: django-tables2 renders TemplateColumns with a fresh context per
+    # row, which would otherwise rebuild the menu and banners (queries) for every row.
+    cached: dict[str, Any] | None = getattr(request, "_lpse_site_context", None)
+    if cached is not None:
+        return cached
+    context = _site(request)
+    request._lpse_site_context = context  # type: ignore[attr-defined]
+    return context
+
+
+def _site(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     return {
         "unit": {

@@ -6,3 +6,8 @@ class HelpdeskConfig(AppConfig):
     name = "lpse.helpdesk"
     label = "helpdesk"
     verbose_name = _("Helpdesk")
+
+    def ready(self) -> None:
+        from lpse.helpdesk import sop
+
+        sop.register()

@@ -1,5 +1,33 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from lpse.helpdesk import views
 
 app_name = "helpdesk"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    # Public help centre and requesters
+    path("", views.help_home, name="home"),
+    path("kb/suggest/", views.article_suggest, name="article_suggest"),
+    path("kb/manage/", views.ArticleListView.as_view(), name="article_list"),
+    path("kb/manage/new/", views.article_edit, name="article_new"),
+    path("kb/manage/<int:pk>/", views.article_edit, name="article_edit"),
+    path("kb/<slug:slug>/", views.article_detail, name="article_detail"),
+    path("new/", views.ticket_new, name="ticket_new"),
+    path("t/<str:token>/", views.public_ticket, name="public_ticket"),
+    path("t/<str:token>/files/<uuid:file_id>/", views.public_ticket_file,
+         name="public_ticket_file"),
+    path("my/", views.MyTicketListView.as_view(), name="my_tickets"),
+    path("my/<int:pk>/", views.my_ticket, name="my_ticket"),
+    # The desk
+    path("desk/", views.DeskListView.as_view(), name="desk"),
+    path("desk/new/", views.quick_log, name="quick_log"),
+    path("desk/canned/", views.CannedListView.as_view(), name="canned_list"),
+    path("desk/canned/new/", views.canned_edit, name="canned_new"),
+    path("desk/canned/<int:pk>/", views.canned_edit, name="canned_edit"),
+    path("desk/canned/fill/", views.canned_fill, name="canned_fill"),
+    path("desk/lkpp/<int:pk>/", views.lkpp_update, name="lkpp_update"),
+    path("desk/<int:pk>/", views.desk_ticket, name="desk_ticket"),
+    path("desk/<int:pk>/<slug:action>/", views.desk_action, name="desk_action"),
+    path("reports/", views.report, name="report"),
+    path("reports/tickets.csv", views.report_csv, name="report_csv"),
+]

@@ -31,7 +31,6 @@ class SecurityEventTable(tables.Table):
         model = AuditEvent
         fields = ["seq", "occurred_at", "action", "actor_label", "object_repr", "ip_address",
                   "data"]
-        template_name = "django_tables2/bootstrap5-responsive.html"
         attrs = {"class": "table table-sm table-hover align-middle small"}
         order_by = "-seq"
 
@@ -78,7 +77,6 @@ class AlertTable(tables.Table):
         model = Alert
         fields = ["opened_at", "level", "source", "title", "value", "threshold", "last_seen_at",
                   "resolved_at"]
-        template_name = "django_tables2/bootstrap5-responsive.html"
         attrs = {"class": "table table-sm table-hover align-middle small"}
         order_by = "-opened_at"
 
@@ -107,7 +105,6 @@ class MaintenanceTable(tables.Table):
     class Meta:
         model = MaintenanceWindow
         fields = ["title", "starts_at", "ends_at", "status", "created_by"]
-        template_name = "django_tables2/bootstrap5-responsive.html"
         attrs = {"class": "table table-sm table-hover align-middle"}
         order_by = "-starts_at"
 

@@ -143,9 +143,45 @@ SORTS: dict[str, tuple[str, bool]] = {
 DEFAULT_SORT = "newest"
 
 
+@dataclass(frozen=True)
+class TenderRow:
+    """One line of the public list: plain values, so a page can be cached as it is."""
+
+    pk: int
+    code: str
+    name: str
+    agency_code: str
+    agency_name: str
+    category_code: str
+    category_name: str
+    category_name_en: str
+    fiscal_year: int
+    owner_estimate: Decimal
+    status: str
+    published_at: datetime | None
+    upload_ends_at: datetime | None
+    stage: str | None
+
+    @property
+    def category_label(self) -> str:
+        from django.utils.translation import get_language
+
+        english = (get_language() or "").startswith("en")
+        return self.category_name_en if english and self.category_name_en else \
+            self.category_name
+
+    @property
+    def stage_label(self) -> str:
+        return str(StageCode(self.stage).label) if self.stage else ""
+
+    @property
+    def status_label(self) -> str:
+        return str(Tender.Status(self.status).label)
+
+
 @dataclass
 class TenderPage:
-    items: list[Tender]
+    items: list[TenderRow]
     next_cursor: str | None
     prev_cursor: str | None
     sort: str
@@ -202,11 +238,23 @@ def public_tender_filter(params: Mapping[str, Any], now: datetime | None = None
     return qs
 
 
+def _row(tender: Tender, now: datetime) -> TenderRow:
+    stage = tender.current_stage(now) if tender.status == Tender.Status.PUBLISHED else None
+    return TenderRow(
+        pk=tender.pk, code=tender.code, name=tender.name, agency_code=tender.agency.code,
+        agency_name=tender.agency.name, category_code=tender.category.code,
+        category_name=tender.category.name, category_name_en=tender.category.name_en,
+        fiscal_year=tender.fiscal_year, owner_estimate=tender.owner_estimate,
+        status=tender.status, published_at=tender.published_at,
+        upload_ends_at=tender.upload_ends_at, stage=str(stage) if stage else None)
+
+
 def public_tender_page(
     qs: QuerySet[Tender], *, sort: str = DEFAULT_SORT, after: str | None = None,
-    before: str | None = None, size: int = 25,
+    before: str | None = None, size: int = 25, now: datetime | None = None,
 ) -> TenderPage:
     """Keyset pagination: no OFFSET and no COUNT, so page 4,000 costs what page 1 costs."""
+    moment = now or timezone.now()
     sort = sort if sort in SORTS else DEFAULT_SORT
     field, descending = SORTS[sort]
     backwards = bool(before) and not after
@@ -222,26 +270,73 @@ def public_tender_page(
         else:
             qs = qs.filter(Q(**{f"{field}__gt": value}) | Q(**{field: value, "pk__gt": pk}))
     prefix = "-" if forward_desc else ""
-    rows = list(
+    stages = Prefetch("stages", queryset=ScheduleStage.objects.only(
+        "tender_id", "code", "starts_at", "ends_at"))
+    tenders = list(
         qs.order_by(f"{prefix}{field}", f"{prefix}pk")
         .select_related("agency", "category")
-        .prefetch_related("stages")
+        .prefetch_related(stages)
         .only("code", "name", "status", "owner_estimate", "fiscal_year", "published_at",
-              "upload_ends_at", "agency__name", "agency__code", "category__name",
-              "category__name_en", "method_id")[: size + 1]
+              "upload_ends_at", "agency__name", "agency__code", "category__code",
+              "category__name", "category__name_en")[: size + 1]
     )
-    has_more = len(rows) > size
-    rows = rows[:size]
+    has_more = len(tenders) > size
+    tenders = tenders[:size]
     if backwards:
-        rows.reverse()
+        tenders.reverse()
     next_cursor = prev_cursor = None
-    if rows:
-        first, last = rows[0], rows[-1]
+    if tenders:
+        first, last = tenders[0], tenders[-1]
         if has_more or backwards:
             next_cursor = _encode_cursor(getattr(last, field), last.pk)
         if cursor is not None and (not backwards or has_more):
             prev_cursor = _encode_cursor(getattr(first, field), first.pk)
-    return TenderPage(items=rows, next_cursor=next_cursor, prev_cursor=prev_cursor, sort=sort)
+    return TenderPage(items=[_row(t, moment) for t in tenders], next_cursor=next_cursor,
+                      prev_cursor=prev_cursor, sort=sort)
+
+
+_LIST_VERSION_KEY = "tenders:public-list:version"
+
+
+def public_list_changed() -> None:
+    """Forget cached pages of the public list (a tender was published, changed or ended)."""
+    from django.core.cache import cache
+
+    try:
+        cache.incr(_LIST_VERSION_KEY)
+    except ValueError:
+        cache.set(_LIST_VERSION_KEY, 2, None)
+
+
+def public_tender_page_cached(
+    params: Mapping[str, Any], *, sort: str = DEFAULT_SORT, after: str | None = None,
+    before: str | None = None, size: int = 25,
+) -> TenderPage:
+    """`public_tender_page` through the cache for TENDER_PUBLIC_LIST_CACHE_SECONDS (the
+    stage shown may lag the clock by that much; publications and changes flush it)."""
+    import hashlib
+
+    from django.conf import settings
+    from django.core.cache import cache
+
+    ttl = int(getattr(settings, "TENDER_PUBLIC_LIST_CACHE_SECONDS", 0))
+
+    def compute() -> TenderPage:
+        now = timezone.now()
+        return public_tender_page(public_tender_filter(params, now), sort=sort, after=after,
+                                  before=before, size=size, now=now)
+
+    if ttl <= 0:
+        return compute()
+    version = cache.get_or_set(_LIST_VERSION_KEY, 1, None)
+    material = json.dumps([sorted((k, str(v)) for k, v in params.items() if v not in
+                                  (None, "")), sort, after, before, size])
+    key = f"tenders:public-list:{version}:{hashlib.sha256(material.encode()).hexdigest()}"
+    page: TenderPage | None = cache.get(key)
+    if page is None:
+        page = compute()
+        cache.set(key, page, ttl)
+    return page
 
 
 # --- Participation -------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import django_tables2 as tables
 from django.db.models import QuerySet
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lpse.catalog.models import ProcurementCategory
 from lpse.core.tables import SearchFilterSet
@@ -14,6 +15,9 @@ from lpse.tenders.search import search_condition
 
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+#: Row links open another page: not through the table's htmx boost (which swaps only the
+#: table container).
+LINK = {"a": {"hx-boost": "false"}}
 
 
 class MoneyColumn(tables.Column):
@@ -28,7 +32,7 @@ class WibColumn(tables.Column):
 
 class TenderTable(tables.Table):
     code = tables.Column(verbose_name=_("Code"),
-                         linkify=("tenders:workspace", {"pk": tables.A("pk")}))
+                         linkify=("tenders:workspace", {"pk": tables.A("pk")}), attrs=LINK)
     name = tables.Column(verbose_name=_("Name"))
     agency = tables.Column(accessor="agency__code", verbose_name=_("Agency"),
                            order_by=("agency__code",))
@@ -52,7 +56,7 @@ class TenderTable(tables.Table):
 class TenderFilter(SearchFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Tender.Status.choices)
     category = django_filters.ModelChoiceFilter(
-        label=_("Category"), queryset=ProcurementCategory.objects.all())
+        label=pgettext_lazy("tenders", "Category"), queryset=ProcurementCategory.objects.all())
 
     class Meta:
         model = Tender
@@ -64,7 +68,8 @@ class TenderFilter(SearchFilterSet):
 
 class PackageTable(tables.Table):
     code = tables.Column(verbose_name=_("Code"),
-                         linkify=("tenders:package_detail", {"pk": tables.A("pk")}))
+                         linkify=("tenders:package_detail", {"pk": tables.A("pk")}),
+                         attrs=LINK)
     name = tables.Column(verbose_name=_("Name"))
     agency = tables.Column(accessor="agency__code", verbose_name=_("Agency"),
                            order_by=("agency__code",))
@@ -94,7 +99,8 @@ class PackageFilter(SearchFilterSet):
 
 class CommitteeTable(tables.Table):
     name = tables.Column(verbose_name=_("Name"),
-                         linkify=("tenders:committee_detail", {"pk": tables.A("pk")}))
+                         linkify=("tenders:committee_detail", {"pk": tables.A("pk")}),
+                         attrs=LINK)
     agency = tables.Column(accessor="agency__code", verbose_name=_("Agency"),
                            order_by=("agency__code",))
     kind = tables.Column(verbose_name=_("Kind"))
@@ -139,7 +145,8 @@ class ChangeRequestTable(tables.Table):
     def render_link(self, record: ScheduleChangeRequest) -> str:
         from django.urls import reverse
 
-        return format_html('<a class="btn btn-sm btn-outline-primary" href="{}">{}</a>',
+        return format_html('<a class="btn btn-sm btn-outline-primary" hx-boost="false" '
+                           'href="{}">{}</a>',
                            reverse("tenders:change_detail", args=[record.pk]), _("Open"))
 
 

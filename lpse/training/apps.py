@@ -6,3 +6,8 @@ class TrainingConfig(AppConfig):
     name = "lpse.training"
     label = "training"
     verbose_name = _("Training")
+
+    def ready(self) -> None:
+        from lpse.training import sop
+
+        sop.register()

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lpse.catalog.models.master import MasterData, validate_code
 from lpse.core.models import TimeStampedModel
@@ -24,7 +25,7 @@ class NewsArticle(TimeStampedModel):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("address (slug)"), max_length=220, unique=True)
     summary = models.CharField(_("summary"), max_length=400, blank=True)
-    body = models.TextField(_("text"))
+    body = models.TextField(pgettext_lazy("news", "text"))
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -44,6 +45,7 @@ class NewsArticle(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(published_at__isnull=False),
                 name="catalog_news_published_has_date",
+                violation_error_message=_("A published article needs a publication time."),
             )
         ]
 
@@ -68,7 +70,7 @@ class PriceIndexEntry(TimeStampedModel):
         UNIT_PRICE = "unit_price", _("Unit price (Rp)")
 
     item_code = models.CharField(_("item code"), max_length=40, validators=[validate_code])
-    item_name = models.CharField(_("item"), max_length=200)
+    item_name = models.CharField(pgettext_lazy("price index", "item"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INDEX)
     unit = models.CharField(_("unit"), max_length=40, blank=True)
     region_code = models.CharField(
@@ -102,16 +104,26 @@ class PriceIndexEntry(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["item_code", "region_code", "year", "month"],
                 name="catalog_price_index_monthly_unique",
+                violation_error_message=_(
+                    "An entry for this item, region and period already exists."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["item_code", "region_code", "year"],
                 condition=Q(month__isnull=True),
                 name="catalog_price_index_annual_unique",
+                violation_error_message=_(
+                    "An entry for this item, region and period already exists."
+                ),
             ),
-            models.CheckConstraint(condition=Q(value__gt=0), name="catalog_price_index_positive"),
+            models.CheckConstraint(
+                condition=Q(value__gt=0), name="catalog_price_index_positive",
+                violation_error_message=_("The value must be greater than zero."),
+            ),
             models.CheckConstraint(
                 condition=Q(month__isnull=True) | Q(month__gte=1, month__lte=12),
                 name="catalog_price_index_month_range",
+                violation_error_message=_("The month must be between 1 and 12."),
             ),
         ]
 
@@ -168,7 +180,8 @@ class CatalogueItem(TimeStampedModel):
         verbose_name_plural = _("catalogue items")
         constraints = [
             models.CheckConstraint(
-                condition=Q(reference_price__gte=0), name="catalog_item_price_not_negative"
+                condition=Q(reference_price__gte=0), name="catalog_item_price_not_negative",
+                violation_error_message=_("The reference price cannot be negative."),
             )
         ]
 

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 __all__ = ["ChangeVersion"]
 
@@ -15,13 +16,13 @@ class ChangeVersion(models.Model):
     """Version N of a record: who changed it, when, what (old → new), and the full snapshot."""
 
     class Action(models.TextChoices):
-        CREATED = "created", _("Created")
-        UPDATED = "updated", _("Updated")
-        ACTIVATED = "activated", _("Activated")
-        DEACTIVATED = "deactivated", _("Deactivated")
-        PUBLISHED = "published", _("Published")
-        UNPUBLISHED = "unpublished", _("Unpublished")
-        DELETED = "deleted", _("Deleted")
+        CREATED = "created", pgettext_lazy("change action", "Created")
+        UPDATED = "updated", pgettext_lazy("change action", "Updated")
+        ACTIVATED = "activated", pgettext_lazy("change action", "Activated")
+        DEACTIVATED = "deactivated", pgettext_lazy("change action", "Deactivated")
+        PUBLISHED = "published", pgettext_lazy("change action", "Published")
+        UNPUBLISHED = "unpublished", pgettext_lazy("change action", "Unpublished")
+        DELETED = "deleted", pgettext_lazy("change action", "Deleted")
 
     content_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("record type")

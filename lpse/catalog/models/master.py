@@ -134,6 +134,7 @@ class FileMethod(MasterData):
             models.CheckConstraint(
                 condition=models.Q(envelope_count__gte=1, envelope_count__lte=2),
                 name="catalog_file_method_envelopes_1_2",
+                violation_error_message=_("A bid consists of one or two files."),
             )
         ]
 

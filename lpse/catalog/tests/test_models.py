@@ -104,3 +104,22 @@ def test_price_index_unique_per_period() -> None:
                                         year=2025)
     assert found is not None
     assert found.month is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_master_data_is_restored_after_flush() -> None:
+    """Transactional tests (and `manage.py flush`) empty the tables; the seed comes back."""
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert selectors.category_by_code(CategoryCode.GOODS).name == "Pengadaan Barang"
+    assert selectors.method_by_code(MethodCode.SELECTION).categories.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_master_data_is_not_overwritten_by_migrate() -> None:
+    from django.core.management import call_command
+
+    ProcurementCategory.objects.filter(code=CategoryCode.GOODS).update(name="Barang (ubah)")
+    call_command("migrate", verbosity=0)
+    assert selectors.category_by_code(CategoryCode.GOODS).name == "Barang (ubah)"

@@ -61,9 +61,8 @@ def rupiah(value: Decimal | int | None) -> str:
     if value is None or value == "":
         return "—"
     amount = Decimal(value)
-    # Group by thousands whatever NUMBER_GROUPING says (its default, 0, means none).
-    text = numberformat.format(amount, decimal_sep=",",
-                               decimal_pos=0 if amount == amount.to_integral() else 2,
+    # Explicit separators: without localisation Django's NUMBER_GROUPING is 0 (no grouping).
+    text = numberformat.format(amount, ",", 0 if amount == amount.to_integral() else 2,
                                grouping=3, thousand_sep=".", force_grouping=True)
     return f"Rp {text}"
 

@@ -38,7 +38,13 @@ def _route_sample(route: str) -> str:
 def _regex_sample(regex: str) -> str:
     text = regex.lstrip("^").rstrip("$")
     text = re.sub(r"\(\?P<format>[^)]*\)", "json", text)
-    text = re.sub(r"\(\?P<\w+>[^)]*\)", "1", text)
+    candidates = ["1", "202600000001", "x", str(uuid.uuid4()), "a-1"]
+
+    def sample(match: re.Match[str]) -> str:
+        group = match.group(1)
+        return next((c for c in candidates if re.fullmatch(group, c)), "1")
+
+    text = re.sub(r"\(\?P<\w+>([^)]*)\)", sample, text)
     return text.replace("\\.", ".").replace("/?", "/").replace("\\Z", "")
 
 

@@ -32,6 +32,30 @@ class TenderListSerializer(serializers.ModelSerializer[Tender]):
         return request.build_absolute_uri(path) if request else path
 
 
+class TenderRowSerializer(serializers.Serializer[Any]):
+    """One line of the public list (a cached `selectors.TenderRow`)."""
+
+    code = serializers.CharField()
+    name = serializers.CharField()
+    agency = serializers.CharField(source="agency_code")
+    agency_name = serializers.CharField()
+    category = serializers.CharField(source="category_code")
+    fiscal_year = serializers.IntegerField()
+    owner_estimate = serializers.DecimalField(max_digits=18, decimal_places=2)
+    status = serializers.CharField()
+    current_stage = serializers.CharField(source="stage", allow_null=True)
+    published_at = serializers.DateTimeField()
+    upload_ends_at = serializers.DateTimeField(allow_null=True)
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, obj: Any) -> str:
+        from django.urls import reverse
+
+        request = self.context.get("request")
+        path = reverse("tenders:public_detail", args=[obj.code])
+        return request.build_absolute_uri(path) if request else path
+
+
 class StageSerializer(serializers.ModelSerializer[ScheduleStage]):
     name = serializers.CharField(source="get_code_display")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -21,7 +20,7 @@ from lpse.tenders.api.serializers import (
     ResultsSerializer,
     ScheduleStageHistorySerializer,
     TenderDetailSerializer,
-    TenderListSerializer,
+    TenderRowSerializer,
 )
 from lpse.tenders.stages import StageCode
 
@@ -66,21 +65,20 @@ def _params(request: Request) -> dict[str, Any]:
 
 
 @extend_schema(parameters=LIST_PARAMETERS, summary="Public tender list",
+               operation_id="tenders_list",
                responses=inline_serializer("TenderPage", {
-                   "results": TenderListSerializer(many=True),
+                   "results": TenderRowSerializer(many=True),
                    "next": serializers.CharField(allow_null=True),
                    "previous": serializers.CharField(allow_null=True)}))
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def tender_list(request: Request) -> Response:
-    now = timezone.now()
     try:
         size = max(1, min(100, int(request.query_params.get("page_size", 25))))
     except ValueError:
         size = 25
-    page = selectors.public_tender_page(
-        selectors.public_tender_filter(_params(request), now),
-        sort=request.query_params.get("sort", "newest"),
+    page = selectors.public_tender_page_cached(
+        _params(request), sort=request.query_params.get("sort", "newest"),
         after=request.query_params.get("after"), before=request.query_params.get("before"),
         size=size)
 
@@ -93,13 +91,13 @@ def tender_list(request: Request) -> Response:
         query[key] = cursor
         return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
-    data = TenderListSerializer(page.items, many=True,
-                                context={"request": request, "now": now}).data
+    data = TenderRowSerializer(page.items, many=True, context={"request": request}).data
     return Response({"results": data, "next": link("after", page.next_cursor),
                      "previous": link("before", page.prev_cursor)})
 
 
-@extend_schema(responses=TenderDetailSerializer, summary="Public tender detail")
+@extend_schema(responses=TenderDetailSerializer, summary="Public tender detail",
+               operation_id="tenders_detail")
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def tender_detail(request: Request, code: str) -> Response:
@@ -108,7 +106,8 @@ def tender_detail(request: Request, code: str) -> Response:
 
 
 @extend_schema(responses=ScheduleStageHistorySerializer(many=True),
-               summary="Schedule of a tender with the history of every change")
+               summary="Schedule of a tender with the history of every change",
+               operation_id="tenders_schedule")
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def tender_schedule(request: Request, code: str) -> Response:
@@ -118,7 +117,8 @@ def tender_schedule(request: Request, code: str) -> Response:
         tender.stages.all(), many=True, context={"history": history}).data)
 
 
-@extend_schema(responses=ResultsSerializer, summary="Evaluation results and objections")
+@extend_schema(responses=ResultsSerializer, summary="Evaluation results and objections",
+               operation_id="tenders_results")
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def tender_results(request: Request, code: str) -> Response:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lpse.tenders.stages import StageCode
 
@@ -97,13 +98,14 @@ class SopStepTiming(models.Model):
     `working_minutes` counts only service hours on working days between start and end."""
 
     procedure = models.CharField(_("procedure"), max_length=30, db_index=True)
-    step = models.PositiveSmallIntegerField(_("step"))
-    name = models.CharField(_("step"), max_length=200)
+    step = models.PositiveSmallIntegerField(pgettext_lazy("tenders", "step"))
+    name = models.CharField(pgettext_lazy("tenders", "step"), max_length=200)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                              blank=True, related_name="+", verbose_name=_("actor"))
+                              blank=True, related_name="+",
+                              verbose_name=pgettext_lazy("tenders", "actor"))
     actor_role = models.CharField(_("actor role"), max_length=30, blank=True)
-    started_at = models.DateTimeField(_("started at"))
-    ended_at = models.DateTimeField(_("ended at"))
+    started_at = models.DateTimeField(pgettext_lazy("tenders", "started at"))
+    ended_at = models.DateTimeField(pgettext_lazy("tenders", "ended at"))
     working_minutes = models.PositiveIntegerField(_("working minutes"))
     standard_min_minutes = models.PositiveIntegerField(null=True, blank=True)
     standard_max_minutes = models.PositiveIntegerField(null=True, blank=True)

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lpse.core.models import TimeStampedModel
 
@@ -33,10 +34,10 @@ class Package(TimeStampedModel):
     """A procurement package (paket) created by its PPK, then handed to a committee."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
+        DRAFT = "draft", pgettext_lazy("package status", "Draft")
         HANDED_OVER = "handed_over", _("Handed over to the committee")
         COMPLETED = "completed", _("Completed (contract signed)")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("package status", "Cancelled")
 
     code = models.CharField(_("package code"), max_length=20, unique=True, editable=False)
     name = models.CharField(_("package name"), max_length=300)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lpse.core.models import TimeStampedModel
 from lpse.tenders.schedule import StageWindow, stage_at
@@ -27,11 +28,11 @@ class Tender(TimeStampedModel):
     """
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
-        COMPLETED = "completed", _("Completed")
-        FAILED = "failed", _("Failed")
-        CANCELLED = "cancelled", _("Cancelled")
+        DRAFT = "draft", pgettext_lazy("tender status", "Draft")
+        PUBLISHED = "published", pgettext_lazy("tender status", "Published")
+        COMPLETED = "completed", pgettext_lazy("tender status", "Completed")
+        FAILED = "failed", pgettext_lazy("tender status", "Failed")
+        CANCELLED = "cancelled", pgettext_lazy("tender status", "Cancelled")
 
     ENDED = frozenset({Status.COMPLETED, Status.FAILED, Status.CANCELLED})
 
@@ -66,7 +67,8 @@ class Tender(TimeStampedModel):
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT,
                                related_name="tenders", verbose_name=_("agency"))
     category = models.ForeignKey("catalog.ProcurementCategory", on_delete=models.PROTECT,
-                                 related_name="tenders", verbose_name=_("category"))
+                                 related_name="tenders",
+                                 verbose_name=pgettext_lazy("tenders", "category"))
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
     owner_estimate = models.DecimalField(_("owner's estimate (HPS)"), **MONEY)
     budget_ceiling = models.DecimalField(_("budget ceiling (pagu)"), **MONEY)
@@ -90,7 +92,8 @@ class Tender(TimeStampedModel):
     winner_announced_by = models.ForeignKey(settings.AUTH_USER_MODEL,
                                             on_delete=models.PROTECT, null=True, blank=True,
                                             related_name="+")
-    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    ended_at = models.DateTimeField(pgettext_lazy("tenders", "ended at"), null=True,
+                                    blank=True)
     ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                  null=True, blank=True, related_name="+")
     end_reason = models.TextField(_("reason"), blank=True)
@@ -177,8 +180,8 @@ class Tender(TimeStampedModel):
 class ScheduleStage(models.Model):
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="stages")
     code = models.CharField(_("stage"), max_length=30, choices=StageCode.choices)
-    starts_at = models.DateTimeField(_("starts"))
-    ends_at = models.DateTimeField(_("ends"))
+    starts_at = models.DateTimeField(pgettext_lazy("tenders", "starts"))
+    ends_at = models.DateTimeField(pgettext_lazy("tenders", "ends"))
     change_count = models.PositiveIntegerField(_("times changed"), default=0)
     start_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 

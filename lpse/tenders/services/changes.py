@@ -33,6 +33,7 @@ from lpse.tenders.models import (
     Tender,
 )
 from lpse.tenders.schedule import StageWindow, change_issues, raise_for
+from lpse.tenders.selectors import public_list_changed
 from lpse.tenders.services.common import locked, require_running, require_text
 from lpse.tenders.services.tenders import sync_upload_window
 from lpse.tenders.sop import STEP_APPLY, STEP_RECEIVE, STEP_SUBMIT, sop_step_record
@@ -157,6 +158,7 @@ def _apply(*, request: ScheduleChangeRequest, tender: Tender, actor: User, now: 
             stage.start_notified_at
         stage.save(update_fields=["starts_at", "ends_at", "change_count", "start_notified_at"])
     sync_upload_window(tender)
+    transaction.on_commit(public_list_changed)
     decided_at = timezone.now()
     request.status = ScheduleChangeRequest.Status.APPLIED
     request.applied_directly = direct

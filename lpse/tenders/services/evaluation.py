@@ -36,6 +36,7 @@ from lpse.tenders.models import (
     Tender,
 )
 from lpse.tenders.schedule import objection_answer_due
+from lpse.tenders.selectors import public_list_changed
 from lpse.tenders.services.common import locked, require_running, require_text
 from lpse.tenders.stages import StageCode
 
@@ -394,6 +395,7 @@ def contract_record(*, actor: User, tender: Tender, number: str, signed_on: date
     tender.save(update_fields=["status", "ended_at", "ended_by", "updated_at"])
     Package.objects.filter(pk=tender.package_id).update(status=Package.Status.COMPLETED,
                                                        updated_at=timezone.now())
+    transaction.on_commit(public_list_changed)
     audit_record(action="tenders.contract_recorded", actor=actor, target=tender,
                  data={"number": number, "value": value, "signed_on": signed_on,
                        "starts_on": starts_on, "ends_on": ends_on})

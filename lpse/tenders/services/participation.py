@@ -28,6 +28,7 @@ from lpse.tenders.models import (
 )
 from lpse.tenders.services.common import locked, require_running, require_text
 from lpse.tenders.stages import StageCode
+from lpse.vendors.selectors import vendor_may_participate
 
 if TYPE_CHECKING:
     from lpse.accounts.models import User
@@ -55,6 +56,9 @@ def tender_join(*, actor: User, tender: Tender, accept_pact: bool,
     vendor = vendor_of(actor)
     if not vendor.is_verified:
         raise PermissionDenied(_("Only verified vendors take part in tenders."))
+    if not vendor_may_participate(vendor):
+        raise PermissionDenied(_("Your company is on the blacklist (daftar hitam) and cannot "
+                                 "take part in tenders while the listing is in force."))
     tender = locked(tender)
     require_running(tender)
     if not can_join(tender):

@@ -27,6 +27,7 @@ from lpse.tenders.schedule import (
     validate_schedule,
 )
 from lpse.tenders.search import build_search_text
+from lpse.tenders.selectors import public_list_changed
 from lpse.tenders.services.common import locked, next_code, require_running, require_text
 from lpse.tenders.stages import StageCode
 
@@ -278,6 +279,7 @@ def tender_publish(*, actor: User, tender: Tender) -> Tender:
     tender.save(update_fields=["status", "published_at", "published_by", "search_text",
                                "updated_at"])
     run_publish_callbacks(tender, actor)
+    transaction.on_commit(public_list_changed)
     audit_record(action="tenders.tender_published", actor=actor, target=tender,
                  data={"schedule": {str(c): w.as_json() for c, w in tender.schedule().items()},
                        "owner_estimate": tender.owner_estimate})
@@ -290,6 +292,7 @@ def _end(tender: Tender, *, actor: User, status: str, reason: str) -> None:
     tender.ended_by = actor
     tender.end_reason = reason
     tender.save(update_fields=["status", "ended_at", "ended_by", "end_reason", "updated_at"])
+    transaction.on_commit(public_list_changed)
 
 
 @transaction.atomic

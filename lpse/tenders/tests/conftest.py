@@ -24,3 +24,24 @@ def _interim_offers() -> Iterator[None]:
 
     with without_sealed_bids():
         yield
+
+
+@pytest.fixture(autouse=True)
+def _catalog_master_data(request: pytest.FixtureRequest) -> None:
+    """Make sure the catalog's seeded master data is there.
+
+    Migrations seed it, but a transactional test that ran earlier in the same worker
+    (any app's browser test) flushes every table at its end."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    request.getfixturevalue("_django_db_helper")
+    from lpse.catalog.models import ProcurementCategory
+
+    if ProcurementCategory.objects.exists():
+        return
+    import importlib
+
+    from django.apps import apps
+
+    seed = importlib.import_module("lpse.catalog.migrations.0002_seed_master_data").seed
+    seed(apps, None)

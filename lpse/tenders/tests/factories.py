@@ -32,14 +32,30 @@ def pdf_file(name: str = "dokumen.pdf") -> tuple[io.BytesIO, str]:
 _vendor_counter = iter(range(1, 10**6))
 
 
+def unique_vendor_fields(n: int) -> dict[str, Any]:
+    """Values for unique text fields the vendors module may add (e.g. registration numbers),
+    so tenders' tests rely only on the Vendor fields they use."""
+    from django.db import models
+
+    known = {"account", "business_form", "name", "npwp", "email", "status", "verified_at"}
+    return {f.name: f"T{n:09d}"[: f.max_length or 10]
+            for f in Vendor._meta.concrete_fields
+            if f.unique and not f.primary_key and isinstance(f, models.CharField)
+            and f.name not in known}
+
+
 def make_vendor(name: str | None = None, *, status: str = Vendor.Status.ACTIVE,
-                language: str = "id") -> Vendor:
+                language: str = "id", user: User | None = None) -> Vendor:
     n = next(_vendor_counter)
-    user = make_user(Role.VENDOR, preferred_language=language)
+    user = user or make_user(Role.VENDOR, preferred_language=language)
     return Vendor.objects.create(
         account=user, business_form=Vendor.BusinessForm.CV, name=name or f"Rekanan {n}",
         npwp=f"{n:015d}", email=f"vendor{n}@rekanan.test", status=status,
-        verified_at=timezone.now() if status == Vendor.Status.ACTIVE else None)
+        verified_at=timezone.now() if status == Vendor.Status.ACTIVE else None,
+        # A registration waiting for verification always has its deadline.
+        verification_deadline=(timezone.now() + timedelta(days=7)
+                               if status == Vendor.Status.PENDING else None),
+        **unique_vendor_fields(n))
 
 
 def make_committee(agency: Agency, size: int = 3, *, admin: User | None = None,

@@ -11,8 +11,7 @@ from lpse.core.testing.access import Access, check_matrix
 from lpse.tenders import services
 from lpse.tenders.models import Committee, CommitteeMember, Tender
 from lpse.tenders.stages import StageCode
-from lpse.tenders.tests.factories import make_package, make_tender
-from lpse.vendors.models import Vendor
+from lpse.tenders.tests.factories import make_package, make_tender, make_vendor
 
 pytestmark = pytest.mark.django_db
 
@@ -36,9 +35,7 @@ def objects(users_by_role, clock):
     draft = make_tender(package=make_package(ppk=ppk, committee=committee,
                                              name="Pengadaan Alat Berat"), publish=False)
     vendor_user = users_by_role[R.VENDOR]
-    vendor = Vendor.objects.create(account=vendor_user, business_form="cv", name="CV Matriks",
-                                   npwp="099999999999999", email="cv@matriks.test",
-                                   status=Vendor.Status.ACTIVE, verified_at=timezone.now())
+    vendor = make_vendor("CV Matriks", user=vendor_user)
     services.tender_join(actor=vendor_user, tender=published, accept_pact=True)
     change = services.schedule_change_request(
         actor=member, tender=published, reason="Uji matriks",

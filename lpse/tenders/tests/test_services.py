@@ -557,3 +557,43 @@ def test_cancel_by_ppk_closes_the_package(clock, smtp, django_capture_on_commit_
 def test_documents_issued_are_verifiable_records(clock):
     tender, _participants, _member = _announced(clock)
     assert IssuedDocument.objects.filter(subject_id=str(tender.pk)).count() == 1
+
+
+def test_stage_notices_tell_participants_once(clock, smtp, django_capture_on_commit_callbacks):
+    from lpse.tenders.jobs import stage_notices_send
+
+    tender = make_tender()
+    participant = join(tender)
+    clock.move_to(inside(tender, StageCode.UPLOAD, minutes=5))
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = stage_notices_send()
+    assert sent >= 1
+    subjects = [m["subject"] for m in smtp.to(participant.vendor.email)]
+    assert any("Bid submission (upload)" in s or "Upload Dokumen Penawaran" in s
+               for s in subjects)
+    before = len(smtp.to(participant.vendor.email))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert stage_notices_send() == 0
+    assert len(smtp.to(participant.vendor.email)) == before
+    # Long after a stage started (worker down), it is marked without mail.
+    clock.move_to(inside(tender, StageCode.EVALUATION, minutes=60 * 20))
+    with django_capture_on_commit_callbacks(execute=True):
+        stage_notices_send()
+    assert not smtp.to(committee_member(tender).email) or all(
+        "Evaluasi" not in m["subject"] and "Evaluation" not in m["subject"]
+        for m in smtp.to(committee_member(tender).email))
+
+
+def test_blacklisted_vendor_cannot_join(clock):
+    from datetime import date
+
+    from lpse.vendors.services.blacklist import blacklist_add
+
+    tender = make_tender()
+    vendor = make_vendor()
+    blacklist_add(actor=make_user(Role.APPADMIN), company_name=vendor.name, npwp=vendor.npwp,
+                  nik="", source_reference="SK LKPP 12/2026", starts_on=date(2020, 1, 1),
+                  ends_on=None)
+    with pytest.raises(PermissionDenied, match="daftar hitam"):
+        services.tender_join(actor=vendor.account, tender=tender, accept_pact=True)
+    assert not tender.participants.exists()

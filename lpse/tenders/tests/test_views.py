@@ -220,3 +220,24 @@ def test_committee_pages(clock, client_for):
         "kind": "committee", "name": "Pokja Dua", "members": [people[0].pk, people[1].pk]})
     assert "ganjil" in response.content.decode()
     assert Tender.objects.count() == 0
+
+
+def test_cached_public_page_carries_each_visitors_own_csrf_token(
+        clock, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    make_tender(name="Pembangunan Jembatan Cipeles")
+    url = reverse("tenders:public_list") + "?q=cipeles"
+    first = Client(enforce_csrf_checks=True)
+    assert "Cipeles" in first.get(url).content.decode()
+    visitor = Client(enforce_csrf_checks=True)
+    body = visitor.get(url).content.decode()  # served from the cache
+    assert "__lpse_csrf_token__" not in body
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+    response = visitor.post(reverse("set_language"), {"language": "en", "next": url,
+                                                      "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    # A new publication shows at once: the cache is flushed.
+    with django_capture_on_commit_callbacks(execute=True):
+        make_tender(name="Pembangunan Jembatan Cipeles Hilir")
+    assert "Cipeles Hilir" in Client().get(url).content.decode()

@@ -3,6 +3,7 @@ the announcement page and the schedule with its change history."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django import forms
@@ -12,9 +13,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from lpse.accounts.models import Agency
 from lpse.accounts.roles import Perm, has_perm
@@ -30,7 +32,7 @@ from lpse.tenders.stages import StageCode
 class PublicFilterForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("Search"), required=False,
                         widget=forms.TextInput(attrs={"type": "search"}))
-    category = forms.ModelChoiceField(label=gettext_lazy("Category"), required=False,
+    category = forms.ModelChoiceField(label=pgettext_lazy("tenders", "Category"), required=False,
                                       queryset=ProcurementCategory.objects.all())
     agency = forms.ModelChoiceField(label=gettext_lazy("Agency"), required=False,
                                     queryset=Agency.objects.filter(is_active=True))
@@ -67,22 +69,63 @@ class PublicFilterForm(forms.Form):
         return data
 
 
+#: Stands for the CSRF token in a cached page; each response gets the visitor's own token.
+CSRF_PLACEHOLDER = "__lpse_csrf_token__"
+
+
+def _page_cache_key(request: HttpRequest) -> str | None:
+    """Anonymous visitors without pending messages share cached pages of the public list."""
+    from django.conf import settings
+    from django.contrib.messages import get_messages
+
+    ttl = int(settings.TENDER_PUBLIC_LIST_CACHE_SECONDS)
+    if ttl <= 0 or request.user.is_authenticated or len(get_messages(request)):
+        return None
+    from django.core.cache import cache
+
+    version = cache.get_or_set(selectors._LIST_VERSION_KEY, 1, None)
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    partial = "1" if getattr(request, "htmx", False) else "0"
+    return f"tenders:public-page:{version}:{get_language()}:{partial}:{digest}"
+
+
 def public_list(request: HttpRequest) -> HttpResponse:
+    """The public tender list. Pages for anonymous visitors are rendered once per
+    TENDER_PUBLIC_LIST_CACHE_SECONDS and served from the cache with the visitor's own CSRF
+    token put in."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.middleware.csrf import get_token
+
+    key = _page_cache_key(request)
+    if key is not None:
+        html = cache.get(key)
+        if html is not None:
+            response = HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+            patch_vary_headers(response, ["Cookie", "Accept-Language", "HX-Request"])
+            return response
     form = PublicFilterForm(request.GET or None)
     params = form.params() if request.GET else {}
-    now = timezone.now()
-    page = selectors.public_tender_page(
-        selectors.public_tender_filter(params, now), sort=params.get("sort") or "newest",
-        after=request.GET.get("after"), before=request.GET.get("before"))
-    rows = [(tender, tender.current_stage(now)) for tender in page.items]
+    sort = params.pop("sort", None) or "newest"
+    page = selectors.public_tender_page_cached(
+        params, sort=sort, after=request.GET.get("after"), before=request.GET.get("before"))
     query = request.GET.copy()
     query.pop("after", None)
     query.pop("before", None)
-    context = {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
+    context: dict[str, Any] = {"form": form, "page": page, "rows": page.items,
+                               "query": query.urlencode()}
     template = "tenders/public_list.html"
     if getattr(request, "htmx", False):
         template += "#results"
-    return render(request, template, context)
+    if key is not None:
+        context["csrf_token"] = CSRF_PLACEHOLDER
+    response = render(request, template, context)
+    if key is not None:
+        html = response.content.decode()
+        cache.set(key, html, int(settings.TENDER_PUBLIC_LIST_CACHE_SECONDS))
+        response.content = html.replace(CSRF_PLACEHOLDER, get_token(request)).encode()
+    patch_vary_headers(response, ["Cookie", "Accept-Language", "HX-Request"])
+    return response
 
 
 class LatestTendersFeed(Feed):  # type: ignore[type-arg]

@@ -1,3 +1,9 @@
-from django.urls import URLPattern, URLResolver
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from lpse.training.api import views
+
+router = SimpleRouter()
+router.register("training/requests", views.TrainingRequestViewSet, basename="training-request")
+router.register("training/sessions", views.TrainingSessionViewSet, basename="training-session")
+
+urlpatterns = router.urls

@@ -1,0 +1,435 @@
+"""The archive: a POSIX tar stream (pax headers) encrypted with age, in constant memory.
+
+    archive.tar.age = age(tar(
+        lpse-backup/BACKUP-INFO.json       what this is, when, which engine, how to open it
+        lpse-backup/config.json            the settings needed to restore (no secrets)
+        lpse-backup/files/<storage name>   every stored file, byte for byte (sealed bids stay
+                                           sealed: they are stored encrypted)
+        lpse-backup/database/<dump>        PostgreSQL: pg_dump plain SQL | zstd;
+                                           SQLite: the database file | zstd
+        lpse-backup/database/<dump>.sha256 the dump's digest, so a restore can check it
+                                           before it commits
+        lpse-backup/manifest.json          size and SHA-256 of every entry above, per-table
+                                           row counts and checksums, warnings
+    ))
+
+Standard tools open it: `age -d -i key.txt X.tar.age | tar -x`.
+
+Writing: the caller's thread produces the tar into a pipe; a second thread encrypts from
+the pipe into the destination file, hashing what it writes. Reading: a thread decrypts
+into a pipe; the caller's thread parses the tar from it. age authenticates every 64 KiB
+chunk, so damage is detected exactly where it is, and the entry being read there is named.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import io
+import json
+import os
+import queue
+import tarfile
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any, BinaryIO
+
+import pyrage
+from pyrage import x25519
+
+FORMAT = "lpse-backup/1"
+ROOT = "lpse-backup"
+INFO = f"{ROOT}/BACKUP-INFO.json"
+CONFIG = f"{ROOT}/config.json"
+DATABASE_PREFIX = f"{ROOT}/database/"
+FILES_PREFIX = f"{ROOT}/files/"
+MANIFEST = f"{ROOT}/manifest.json"
+SUFFIX = ".tar.age"
+CHUNK = 1024 * 1024
+PIPE_SIZE = 1024 * 1024
+
+
+class ArchiveError(RuntimeError):
+    """The archive cannot be written or read; the message is for the operator."""
+
+
+class ArchiveDamaged(ArchiveError):
+    """Decryption failed part-way: the bytes are damaged (or the archive was cut short)."""
+
+    def __init__(self, message: str, entry: str | None) -> None:
+        super().__init__(message)
+        self.entry = entry
+
+
+def _pipe() -> tuple[int, int]:
+    read_fd, write_fd = os.pipe()
+    with contextlib.suppress(OSError, AttributeError):
+        fcntl.fcntl(write_fd, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
+    return read_fd, write_fd
+
+
+class _HashingSink(io.RawIOBase):
+    """Where age writes the ciphertext: counted, hashed and written to the destination by
+    a thread of its own, so that encryption and the disk work at the same time."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self.out = out
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=256)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._drain, name="backup-write", daemon=True)
+        self._thread.start()
+
+    def _drain(self) -> None:
+        while (data := self._queue.get()) is not None:
+            if self._error is not None:
+                continue
+            try:
+                self.sha256.update(data)
+                self.out.write(data)
+            except BaseException as exc:  # noqa: BLE001 - re-raised by finish()
+                self._error = exc
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        if self._error is not None:
+            raise self._error
+        chunk = data if isinstance(data, bytes) else bytes(data)
+        self.size += len(chunk)
+        self._queue.put(chunk)
+        return len(chunk)
+
+    def finish(self) -> None:
+        """Write what is left and wait for the writer thread."""
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+
+class _CountingReader(io.RawIOBase):
+    """Wraps a source: hashes what tar copies from it and reports progress."""
+
+    def __init__(self, source: IO[bytes], progress: Callable[[int], None] | None) -> None:
+        self.source = source
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+        self.progress = progress
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.source.read(size)
+        if data:
+            self.sha256.update(data)
+            self.size += len(data)
+            if self.progress is not None:
+                self.progress(len(data))
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+@dataclass
+class WrittenEntry:
+    name: str
+    size: int
+    sha256: str
+
+
+@dataclass
+class Source:
+    """One entry to write: exactly `size` bytes read from `stream` (or the bytes `data`)."""
+
+    name: str
+    size: int = 0
+    stream: IO[bytes] | None = None
+    data: bytes | None = None
+    mtime: float | None = None
+    count_progress: bool = True
+
+    @classmethod
+    def of_bytes(cls, name: str, data: bytes) -> Source:
+        return cls(name=name, size=len(data), data=data, count_progress=False)
+
+
+class _TarStream(io.RawIOBase):
+    """The tar stream, produced on demand while age pulls it (one thread: no pipe, no
+    hand-over between threads), hashing each entry as it goes."""
+
+    def __init__(self, sources: Iterator[Source], entries: list[WrittenEntry],
+                 progress: Callable[[int], None] | None) -> None:
+        self._chunks = self._generate(sources)
+        self._pending = memoryview(b"")
+        self.entries = entries
+        self.progress = progress
+        self.error: BaseException | None = None
+        self.written = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def _header(self, source: Source) -> bytes:
+        info = tarfile.TarInfo(source.name)
+        info.size = source.size
+        info.mtime = int(source.mtime if source.mtime is not None else time.time())
+        info.mode = 0o600
+        return info.tobuf(format=tarfile.PAX_FORMAT, encoding="utf-8",
+                          errors="surrogateescape")
+
+    def _generate(self, sources: Iterator[Source]) -> Iterator[bytes]:
+        for source in sources:
+            yield self._header(source)
+            digest = hashlib.sha256()
+            if source.data is not None:
+                digest.update(source.data)
+                yield source.data
+            else:
+                assert source.stream is not None
+                done = 0
+                while done < source.size:
+                    data = source.stream.read(min(CHUNK, source.size - done))
+                    if not data:
+                        raise ArchiveError(
+                            f"{source.name} became shorter while it was being read "
+                            f"({done} of {source.size} bytes)."
+                        )
+                    digest.update(data)
+                    done += len(data)
+                    if self.progress is not None and source.count_progress:
+                        self.progress(len(data))
+                    yield data
+            padding = -source.size % tarfile.BLOCKSIZE
+            if padding:
+                yield bytes(padding)
+            self.entries.append(WrittenEntry(source.name, source.size, digest.hexdigest()))
+        end = 2 * tarfile.BLOCKSIZE
+        yield bytes(end + (-(self.written + end) % tarfile.RECORDSIZE))
+
+    def readinto(self, buffer: Any) -> int:
+        try:
+            while not self._pending:
+                self._pending = memoryview(next(self._chunks))
+        except StopIteration:
+            return 0
+        except BaseException as exc:
+            self.error = exc
+            raise
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        self.written += n
+        return n
+
+
+class ArchiveWriter:
+    """Write entries into an encrypted archive.
+
+    `write(sources)` takes an iterator of Source: the next source is asked for only once the
+    previous one is completely in the archive, so a generator can build the manifest last
+    from `writer.entries`.
+    """
+
+    def __init__(self, out: IO[bytes], recipients: list[x25519.Recipient],
+                 progress: Callable[[int], None] | None = None) -> None:
+        if not recipients:
+            raise ArchiveError("No backup public key: the archive cannot be encrypted.")
+        self.out = out
+        self.recipients = recipients
+        self.progress = progress
+        self.entries: list[WrittenEntry] = []
+
+    def write(self, sources: Iterable[Source]) -> tuple[int, str]:
+        """Write the archive; returns the size and SHA-256 of the ciphertext written."""
+        sink = _HashingSink(self.out)
+        stream = _TarStream(iter(sources), self.entries, self.progress)
+        try:
+            pyrage.encrypt_io(io.BufferedReader(stream, CHUNK), sink,  # type: ignore[arg-type]
+                              self.recipients)
+        except BaseException as exc:
+            with contextlib.suppress(BaseException):
+                sink.finish()
+            if stream.error is not None:
+                raise stream.error from exc
+            raise ArchiveError(f"Encryption failed: {exc}") from exc
+        sink.finish()
+        return sink.size, sink.sha256.hexdigest()
+
+
+# --- Reading --------------------------------------------------------------------------------
+
+
+class _PipeSink(io.RawIOBase):
+    """Where age writes the plaintext while reading: the pipe the tar parser reads."""
+
+    def __init__(self, fd: int) -> None:
+        self._out = open(fd, "wb", buffering=0)  # noqa: SIM115 - closed by close()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data)
+        written = 0
+        while written < len(view):
+            written += self._out.write(view[written:]) or 0
+        return written
+
+    def close(self) -> None:
+        self._out.close()
+        super().close()
+
+
+class _EntryStream(_CountingReader):
+    """An entry's bytes: a read that hits damage raises ArchiveDamaged naming the entry."""
+
+    def __init__(self, source: IO[bytes], expected: int,
+                 on_damage: Callable[[BaseException], ArchiveDamaged]) -> None:
+        super().__init__(source, None)
+        self.expected = expected
+        self.on_damage = on_damage
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            data = super().read(size)
+        except (tarfile.TarError, OSError) as exc:
+            raise self.on_damage(exc) from exc
+        if not data and self.size < self.expected:
+            raise self.on_damage(EOFError("unexpected end of data"))
+        return data
+
+
+@dataclass
+class Entry:
+    """One regular file in the archive, read once as a stream."""
+
+    name: str
+    size: int
+    stream: _EntryStream
+    sha256: str = ""
+    read_bytes: int = 0
+
+    def read(self) -> bytes:
+        return self.stream.read()
+
+    def chunks(self, size: int = CHUNK) -> Iterator[bytes]:
+        while chunk := self.stream.read(size):
+            yield chunk
+
+
+@dataclass
+class ReadState:
+    current: str | None = None
+    entries: list[str] = field(default_factory=list)
+
+
+class ArchiveReader:
+    """Iterate over the entries of an encrypted archive, hashing each one completely."""
+
+    def __init__(self, source: BinaryIO, identities: list[x25519.Identity]) -> None:
+        self.source = source
+        self.identities = identities
+        self.state = ReadState()
+        self._error: BaseException | None = None
+
+    def _decrypt(self, sink: _PipeSink) -> None:
+        try:
+            pyrage.decrypt_io(self.source, sink, self.identities)  # type: ignore[arg-type]
+        except BrokenPipeError:
+            pass  # the reader stopped early (it has its own error to report)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            self._error = exc
+        finally:
+            with contextlib.suppress(OSError):
+                sink.close()
+
+    def _damage(self, cause: BaseException | None) -> ArchiveDamaged:
+        error = self._error
+        where = self.state.current
+        text = str(error) if error is not None else str(cause)
+        if error is not None and not self.state.entries and where is None:
+            return ArchiveDamaged(
+                f"The archive cannot be decrypted: {text} (wrong private key, or the header "
+                "is damaged).", None)
+        if where is None:
+            last = self.state.entries[-1] if self.state.entries else "the start"
+            return ArchiveDamaged(
+                f"The archive is damaged after {last}: {text}", None)
+        return ArchiveDamaged(f"The archive is damaged inside {where}: {text}", where)
+
+    def __iter__(self) -> Iterator[Entry]:
+        read_fd, write_fd = _pipe()
+        sink = _PipeSink(write_fd)
+        thread = threading.Thread(target=self._decrypt, args=(sink,), name="backup-decrypt",
+                                  daemon=True)
+        thread.start()
+        pipe = open(read_fd, "rb", buffering=CHUNK)  # noqa: SIM115 - closed below
+
+        def stop() -> None:
+            # Let a failed decryption finish reporting, then unblock a running one.
+            thread.join(timeout=0.5)
+            pipe.close()
+            thread.join()
+
+        def damage(cause: BaseException) -> ArchiveDamaged:
+            stop()
+            return self._damage(cause)
+
+        try:
+            try:
+                tar = tarfile.open(fileobj=pipe, mode="r|", bufsize=CHUNK)  # noqa: SIM115
+            except tarfile.TarError as exc:
+                stop()
+                raise self._damage(exc) from exc
+            with tar:
+                while True:
+                    try:
+                        info = tar.next()
+                    except tarfile.TarError as exc:
+                        stop()
+                        raise self._damage(exc) from exc
+                    if info is None:
+                        break
+                    if not info.isreg():
+                        continue
+                    self.state.current = info.name
+                    handle = tar.extractfile(info)
+                    assert handle is not None
+                    entry = Entry(info.name, info.size, _EntryStream(handle, info.size, damage))
+                    yield entry
+                    while entry.stream.read(CHUNK):
+                        pass
+                    entry.sha256 = entry.stream.sha256.hexdigest()
+                    entry.read_bytes = entry.stream.size
+                    self.state.entries.append(info.name)
+                    self.state.current = None
+            # The tar end marker may be followed by padding: let the decryption finish.
+            while pipe.read(CHUNK):
+                pass
+            thread.join()
+            if self._error is not None:
+                raise self._damage(None)
+        finally:
+            pipe.close()
+            thread.join(timeout=10)
+
+
+def decode_json(entry: Entry) -> Any:
+    try:
+        return json.loads(entry.read().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ArchiveError(f"{entry.name} is not valid JSON: {exc}") from exc
+
+
+def encode_json(value: Any) -> bytes:
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8")

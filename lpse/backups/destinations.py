@@ -1,0 +1,220 @@
+"""Where archives go: a local path (the mounted portable drive) and optionally an
+S3-compatible bucket. Each copy is read back after writing and compared with the SHA-256
+of what was written; retention removes old archives only after a newer one verified."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from django.conf import settings
+
+from lpse.backups.archive import SUFFIX
+from lpse.backups.retention import RetentionPolicy, to_remove
+
+CHUNK = 1024 * 1024
+NAME_RE = re.compile(r"^lpse-backup-(\d{8}T\d{6}Z)-[0-9a-f]{6}" + re.escape(SUFFIX) + "$")
+
+
+class DestinationError(RuntimeError):
+    """A copy cannot be written or verified; the message is for the operator."""
+
+
+def archive_name(when: datetime, token: str) -> str:
+    return f"lpse-backup-{when.astimezone(UTC):%Y%m%dT%H%M%SZ}-{token}{SUFFIX}"
+
+
+def archive_time(name: str) -> datetime | None:
+    match = NAME_RE.match(name)
+    if match is None:
+        return None
+    return datetime.strptime(match.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+
+
+def file_sha256(path: Path, *, drop_cache: bool = True) -> tuple[int, str]:
+    """Read a file back from the device (not from the page cache when possible)."""
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        if drop_cache:
+            with contextlib.suppress(AttributeError, OSError):
+                os.posix_fadvise(handle.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class StoredCopy:
+    location: str
+    size: int
+    sha256: str
+
+
+class Destination(Protocol):
+    kind: str
+
+    def describe(self) -> str: ...
+    def put(self, local_path: Path, name: str, size: int, sha256: str) -> StoredCopy: ...
+    def names(self) -> list[str]: ...
+    def delete(self, name: str) -> None: ...
+
+
+class LocalDestination:
+    """A directory, normally the mount point of the portable drive."""
+
+    kind = "local"
+
+    def __init__(self, directory: Path, *, require_mount: bool = False) -> None:
+        self.directory = Path(directory)
+        self.require_mount = require_mount
+
+    def describe(self) -> str:
+        return str(self.directory)
+
+    def check_ready(self) -> None:
+        if self.require_mount and not os.path.ismount(self.directory):
+            raise DestinationError(
+                f"{self.directory} is not a mounted drive (BACKUP_REQUIRE_MOUNT is on): "
+                "plug in and mount the backup drive."
+            )
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DestinationError(f"Cannot create {self.directory}: {exc}") from exc
+        if not os.access(self.directory, os.W_OK):
+            raise DestinationError(f"{self.directory} is not writable.")
+
+    def partial_path(self, name: str) -> Path:
+        return self.directory / f".{name}.partial"
+
+    def finish(self, partial: Path, name: str, size: int, sha256: str) -> StoredCopy:
+        """fsync the written archive, read it back from the drive, then give it its name."""
+        with partial.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        read_size, read_sha = file_sha256(partial)
+        if (read_size, read_sha) != (size, sha256):
+            raise DestinationError(
+                f"The copy on {self.directory} does not read back as written "
+                f"({read_size} bytes, SHA-256 {read_sha[:12]}… instead of {size} bytes, "
+                f"{sha256[:12]}…): the drive may be failing."
+            )
+        final = self.directory / name
+        os.replace(partial, final)
+        with contextlib.suppress(OSError):
+            directory = os.open(self.directory, os.O_RDONLY)
+            try:
+                os.fsync(directory)
+            finally:
+                os.close(directory)
+        return StoredCopy(str(final), read_size, read_sha)
+
+    def put(self, local_path: Path, name: str, size: int, sha256: str) -> StoredCopy:
+        raise NotImplementedError  # the archive is written straight into this destination
+
+    def names(self) -> list[str]:
+        if not self.directory.is_dir():
+            return []
+        return sorted(p.name for p in self.directory.iterdir() if NAME_RE.match(p.name))
+
+    def delete(self, name: str) -> None:
+        (self.directory / name).unlink(missing_ok=True)
+
+
+class S3Destination:
+    """An S3-compatible bucket (AWS S3, MinIO, Ceph RGW, Wasabi…)."""
+
+    kind = "s3"
+
+    def __init__(self, *, bucket: str, prefix: str = "", endpoint_url: str | None = None,
+                 region: str | None = None, access_key: str | None = None,
+                 secret_key: str | None = None) -> None:
+        import boto3  # type: ignore[import-untyped]
+
+        self.bucket = bucket
+        self.prefix = prefix
+        self.client: Any = boto3.client(
+            "s3", endpoint_url=endpoint_url, region_name=region,
+            aws_access_key_id=access_key, aws_secret_access_key=secret_key,
+        )
+
+    def describe(self) -> str:
+        return f"s3://{self.bucket}/{self.prefix}"
+
+    def put(self, local_path: Path, name: str, size: int, sha256: str) -> StoredCopy:
+        from boto3.s3.transfer import TransferConfig  # type: ignore[import-untyped]
+
+        key = self.prefix + name
+        config = TransferConfig(multipart_chunksize=64 * CHUNK, max_concurrency=2)
+        try:
+            self.client.upload_file(
+                str(local_path), self.bucket, key, Config=config,
+                ExtraArgs={"Metadata": {"sha256": sha256}},
+            )
+            response = self.client.get_object(Bucket=self.bucket, Key=key)
+            digest = hashlib.sha256()
+            read = 0
+            for chunk in response["Body"].iter_chunks(CHUNK):
+                digest.update(chunk)
+                read += len(chunk)
+        except Exception as exc:  # botocore raises many kinds
+            raise DestinationError(f"Upload to {self.describe()} failed: {exc}") from exc
+        if (read, digest.hexdigest()) != (size, sha256):
+            raise DestinationError(
+                f"The copy in {self.describe()} does not read back as written."
+            )
+        return StoredCopy(f"s3://{self.bucket}/{key}", read, digest.hexdigest())
+
+    def names(self) -> list[str]:
+        names = []
+        paginator = self.client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
+            for item in page.get("Contents", []):
+                name = item["Key"][len(self.prefix):]
+                if NAME_RE.match(name):
+                    names.append(name)
+        return sorted(names)
+
+    def delete(self, name: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=self.prefix + name)
+
+
+def local_destination(directory: Path | None = None) -> LocalDestination:
+    return LocalDestination(
+        Path(directory or settings.BACKUP_LOCAL_DIR),
+        require_mount=settings.BACKUP_REQUIRE_MOUNT and directory is None,
+    )
+
+
+def remote_destinations() -> list[S3Destination]:
+    if not settings.BACKUP_S3_BUCKET:
+        return []
+    return [S3Destination(
+        bucket=settings.BACKUP_S3_BUCKET, prefix=settings.BACKUP_S3_PREFIX,
+        endpoint_url=settings.BACKUP_S3_ENDPOINT_URL, region=settings.BACKUP_S3_REGION,
+        access_key=settings.BACKUP_S3_ACCESS_KEY_ID,
+        secret_key=settings.BACKUP_S3_SECRET_ACCESS_KEY,
+    )]
+
+
+def configured_policy() -> RetentionPolicy:
+    return RetentionPolicy(daily=settings.BACKUP_KEEP_DAILY, weekly=settings.BACKUP_KEEP_WEEKLY,
+                           monthly=settings.BACKUP_KEEP_MONTHLY)
+
+
+def apply_retention(destination: Destination, *, newest_verified: str,
+                    policy: RetentionPolicy) -> list[str]:
+    """Remove the archives the policy no longer keeps; never the newest verified one."""
+    dated = {n: t for n in destination.names() if (t := archive_time(n)) is not None}
+    removed = []
+    for name in to_remove(dated, policy, protect=newest_verified):
+        destination.delete(name)
+        removed.append(name)
+    return removed

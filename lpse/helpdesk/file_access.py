@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from lpse.accounts.models import User
+from lpse.core.files import register_file_access
+from lpse.core.models import StoredFile
+from lpse.helpdesk.models import TicketAttachment
+from lpse.helpdesk.selectors import can_read_desk
+from lpse.helpdesk.services import ATTACHMENT_PURPOSE
+
+
+@register_file_access(ATTACHMENT_PURPOSE)
+def _ticket_attachment(user: User, stored: StoredFile) -> bool:
+    """Desk staff read every attachment; a requester reads the public ones of own tickets."""
+    if can_read_desk(user):
+        return True
+    return TicketAttachment.objects.filter(
+        file=stored, internal=False, ticket__requester=user
+    ).exists()

@@ -1,0 +1,189 @@
+"""Input parsing for the helpdesk (no business rules beyond field validation)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from lpse.accounts.models import User
+from lpse.helpdesk.models import Article, CannedResponse, LkppEscalation, Ticket
+from lpse.helpdesk.selectors import handlers
+
+ATTACHMENT_HELP = _("Optional. PDF, JPEG or PNG, at most 5 MB.")
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class QuickLogForm(forms.Form):
+    """Phone or walk-in request, logged by the helpdesk officer in under a minute."""
+
+    channel = forms.ChoiceField(
+        label=_("Channel"), initial=Ticket.Channel.PHONE, widget=forms.RadioSelect,
+        choices=[(Ticket.Channel.PHONE, Ticket.Channel.PHONE.label),
+                 (Ticket.Channel.WALK_IN, Ticket.Channel.WALK_IN.label)],
+    )
+    requester_type = forms.ChoiceField(label=_("Requester type"),
+                                       choices=Ticket.RequesterType.choices)
+    requester_name = forms.CharField(label=_("Requester name"), max_length=150)
+    account = forms.CharField(
+        label=_("Account (user ID or e-mail)"), max_length=150, required=False,
+        help_text=_("Links the ticket to the requester's account when known."),
+    )
+    requester_phone = forms.CharField(label=_("Phone number"), max_length=40, required=False)
+    requester_email = forms.EmailField(label=_("E-mail"), required=False)
+    requester_organisation = forms.CharField(label=_("Company or agency"), max_length=200,
+                                             required=False)
+    category = forms.ChoiceField(label=_("Category"), choices=Ticket.Category.choices)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Ticket.Priority.choices,
+                                 initial=Ticket.Priority.NORMAL)
+    subject = forms.CharField(label=pgettext_lazy("letter", "Subject"), max_length=200)
+    description = forms.CharField(label=_("Question or problem"),
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    tender_code = forms.CharField(label=_("Tender code"), max_length=40, required=False)
+    answer = forms.CharField(
+        label=_("Answer given on the spot"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Fill in when the question was answered during the call or visit: the "
+                    "ticket is then recorded as resolved."),
+    )
+    email_answer = forms.BooleanField(label=_("Also e-mail the answer to the requester"),
+                                      required=False)
+
+    def clean_account(self) -> User | None:
+        value = self.cleaned_data["account"].strip()
+        if not value:
+            return None
+        user = User.objects.filter(Q(username__iexact=value) | Q(email__iexact=value),
+                                   is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("No active account has this user ID or e-mail."))
+        return user
+
+
+class _AttachmentMixin(forms.Form):
+    attachment = forms.FileField(label=_("Attachment"), required=False,
+                                 help_text=ATTACHMENT_HELP)
+
+
+class PublicTicketForm(_AttachmentMixin):
+    requester_name = forms.CharField(label=_("Your name"), max_length=150)
+    requester_email = forms.EmailField(label=_("Your e-mail"))
+    requester_phone = forms.CharField(label=_("Phone number"), max_length=40, required=False)
+    requester_organisation = forms.CharField(label=_("Company or agency"), max_length=200,
+                                             required=False)
+    requester_type = forms.ChoiceField(label=_("You are"), choices=Ticket.RequesterType.choices,
+                                       initial=Ticket.RequesterType.PUBLIC)
+    category = forms.ChoiceField(label=_("Category"), choices=Ticket.Category.choices)
+    subject = forms.CharField(label=pgettext_lazy("letter", "Subject"), max_length=200)
+    description = forms.CharField(label=_("Your question or problem"),
+                                  widget=forms.Textarea(attrs={"rows": 5}))
+    tender_code = forms.CharField(label=_("Tender code"), max_length=40, required=False)
+    # A field people never see: robots that fill every field are refused.
+    website = forms.CharField(required=False, label="", widget=forms.HiddenInput)
+    field_order = ["requester_name", "requester_email", "requester_phone",
+                   "requester_organisation", "requester_type", "category", "subject",
+                   "description", "tender_code", "attachment"]
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("Request refused."))
+        return ""
+
+
+class AccountTicketForm(_AttachmentMixin):
+    category = forms.ChoiceField(label=_("Category"), choices=Ticket.Category.choices)
+    subject = forms.CharField(label=pgettext_lazy("letter", "Subject"), max_length=200)
+    description = forms.CharField(label=_("Your question or problem"),
+                                  widget=forms.Textarea(attrs={"rows": 5}))
+    tender_code = forms.CharField(label=_("Tender code"), max_length=40, required=False)
+    field_order = ["category", "subject", "description", "tender_code", "attachment"]
+
+
+class ReplyForm(_AttachmentMixin):
+    AFTER_CHOICES = [("open", _("Keep the ticket open")),
+                     ("wait", _("Wait for the requester (pause the clock)")),
+                     ("resolve", _("Resolve the ticket"))]
+    body = forms.CharField(label=_("Answer to the requester"),
+                           widget=forms.Textarea(attrs={"rows": 5}))
+    after = forms.ChoiceField(label=_("Then"), choices=AFTER_CHOICES, initial="open",
+                              widget=forms.RadioSelect)
+
+
+class NoteForm(_AttachmentMixin):
+    body = forms.CharField(label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=User.objects.none(),
+                                      required=False, empty_label=_("(nobody)"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = handlers()  # type: ignore[attr-defined]
+
+
+class PriorityForm(forms.Form):
+    priority = forms.ChoiceField(label=_("Priority"), choices=Ticket.Priority.choices)
+
+
+class MergeForm(forms.Form):
+    into = forms.CharField(label=_("Merge into ticket number"), max_length=20,
+                           help_text=_("For example HD-2026-00012."))
+
+
+class LkppForm(forms.Form):
+    reference = forms.CharField(label=_("LKPP reference number"), max_length=80)
+    summary = forms.CharField(label=_("What was sent to LKPP"),
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class LkppUpdateForm(forms.Form):
+    status = forms.ChoiceField(label=_("LKPP status"), choices=LkppEscalation.Status.choices)
+    answer = forms.CharField(label=_("LKPP's answer"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RequesterMessageForm(_AttachmentMixin):
+    body = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class RatingForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How satisfied are you with the answer?"), coerce=int,
+        choices=[(5, _("5 – very satisfied")), (4, _("4 – satisfied")), (3, _("3 – neutral")),
+                 (2, _("2 – dissatisfied")), (1, _("1 – very dissatisfied"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label=_("Comment (optional)"), max_length=500, required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CannedResponseForm(forms.ModelForm[CannedResponse]):
+    class Meta:
+        model = CannedResponse
+        fields = ["title", "category", "body", "is_active"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+
+
+class ArticleForm(forms.ModelForm[Article]):
+    class Meta:
+        model = Article
+        fields = ["title", "category", "body", "keywords", "is_published"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 10})}
+
+
+class ReportPeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=DATE_INPUT)
+    end = forms.DateField(label=_("To"), widget=DATE_INPUT)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError(_("The start must not be after the end."))
+        return data

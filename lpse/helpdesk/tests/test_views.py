@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import pytest
+
+from lpse.accounts.roles import Role
+from lpse.accounts.tests.factories import make_user
+from lpse.helpdesk.models import Ticket
+from lpse.helpdesk.tests.factories import phone_ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def test_quick_log_rejects_bad_input_in_indonesian_and_saves_nothing(client_for) -> None:
+    client = client_for(make_user(Role.HELPDESK))
+    response = client.post("/helpdesk/desk/new/", {
+        "channel": "phone", "requester_type": "vendor", "requester_name": "Ade",
+        "account": "tidak.ada", "category": "account", "priority": "normal",
+        "subject": "", "description": "x"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Tidak ada akun aktif dengan ID pengguna atau e-mail ini." in page
+    assert not Ticket.objects.exists()
+
+
+def test_public_form_refuses_robots(client_for) -> None:
+    response = client_for(None).post("/helpdesk/new/", {
+        "requester_name": "Bot", "requester_email": "bot@x.test", "requester_type": "public",
+        "category": "other", "subject": "Promo", "description": "Beli", "website": "spam"})
+    assert response.status_code == 200
+    assert not Ticket.objects.exists()
+
+
+def test_report_page_and_csv(client_for) -> None:
+    officer = make_user(Role.HELPDESK)
+    phone_ticket(officer, answer="Sudah dijawab.")
+    head = client_for(make_user(Role.HEAD))
+    page = head.get("/helpdesk/reports/")
+    assert page.status_code == 200
+    assert 'id="helpdesk-chart-data"' in page.content.decode()
+    assert page.context["report"].total == 1
+    bad = head.get("/helpdesk/reports/?start=2026-12-31&end=2026-01-01")
+    assert "Tanggal awal tidak boleh setelah tanggal akhir." in bad.content.decode()
+    csv = head.get("/helpdesk/reports/tickets.csv")
+    assert csv["Content-Type"] == "text/csv"
+    assert csv.content.decode().count("\n") == 2
+
+
+def test_desk_actions_report_errors_as_messages(client_for) -> None:
+    officer = make_user(Role.HELPDESK)
+    ticket = phone_ticket(officer)
+    client = client_for(officer)
+    response = client.post(f"/helpdesk/desk/{ticket.pk}/resolve/", follow=True)
+    assert "Jawab pemohon sebelum menyelesaikan tiket." in response.content.decode()
+    response = client.post(f"/helpdesk/desk/{ticket.pk}/merge/", {"into": "HD-1999-00001"},
+                           follow=True)
+    assert "Tidak ada tiket dengan nomor ini." in response.content.decode()
+    assert client.post(f"/helpdesk/desk/{ticket.pk}/nonsense/").status_code == 404
+
+
+def test_english_is_available(client_for) -> None:
+    client = client_for(None)
+    client.cookies["lpse_language"] = "en"
+    assert "Ask the helpdesk" in client.get("/helpdesk/").content.decode()

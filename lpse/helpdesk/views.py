@@ -1,0 +1,509 @@
+"""Helpdesk pages: the public help centre, the requester's tickets and the desk."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lpse.accounts.access import PermRequiredMixin, perm_required, request_user
+from lpse.accounts.models import User
+from lpse.accounts.roles import Perm
+from lpse.core.calendar import localdate_wib
+from lpse.core.files import file_response
+from lpse.core.tables import FilteredTableView
+from lpse.helpdesk import forms, reports, services
+from lpse.helpdesk.models import Article, CannedResponse, LkppEscalation, Ticket, TicketMessage
+from lpse.helpdesk.selectors import (
+    article_suggestions,
+    articles_visible_to,
+    can_read_desk,
+    can_work_tickets,
+    canned_responses_for,
+    ticket_by_token,
+    tickets_for_desk,
+    tickets_of_requester,
+)
+from lpse.helpdesk.tables import (
+    ArticleFilter,
+    ArticleTable,
+    CannedResponseFilter,
+    CannedResponseTable,
+    MyTicketFilter,
+    MyTicketTable,
+    TicketFilter,
+    TicketTable,
+)
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _files(form: Any) -> list[Any]:
+    upload = form.cleaned_data.get("attachment")
+    return [upload] if upload else []
+
+
+# --- Public help centre --------------------------------------------------------------------
+
+
+def help_home(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    articles = articles_visible_to(request.user).filter(is_published=True)  # type: ignore[arg-type]
+    if query:
+        found = article_suggestions(query, limit=20)
+    else:
+        found = list(articles.order_by("-views", "title")[:20])
+    return render(request, "helpdesk/help_home.html", {"articles": found, "q": query})
+
+
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    article = get_object_or_404(articles_visible_to(request.user), slug=slug)  # type: ignore[arg-type]
+    services.article_viewed(article)
+    return render(request, "helpdesk/article_detail.html", {"article": article})
+
+
+def article_suggest(request: HttpRequest) -> HttpResponse:
+    """htmx: articles matching what the requester is typing in the form."""
+    text = " ".join(request.GET.get(k, "") for k in ("subject", "description", "q"))
+    return render(request, "helpdesk/_suggestions.html",
+                  {"suggestions": article_suggestions(text)})
+
+
+def ticket_new(request: HttpRequest) -> HttpResponse:
+    """The web form: public, or linked to the account when logged in."""
+    user = request.user
+    form: forms.AccountTicketForm | forms.PublicTicketForm
+    if user.is_authenticated:
+        form = forms.AccountTicketForm(request.POST or None, request.FILES or None)
+    else:
+        form = forms.PublicTicketForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if user.is_authenticated:
+                ticket = services.ticket_create(
+                    actor=user, channel=Ticket.Channel.WEB_ACCOUNT, requester=user,  # type: ignore[arg-type]
+                    requester_type=Ticket.RequesterType.PUBLIC, requester_name="",
+                    category=data["category"], subject=data["subject"],
+                    description=data["description"], tender_code=data["tender_code"],
+                    files=_files(form),
+                )
+            else:
+                ticket = services.ticket_create(
+                    actor=None, channel=Ticket.Channel.WEB_PUBLIC,
+                    requester_type=data["requester_type"],
+                    requester_name=data["requester_name"],
+                    requester_email=data["requester_email"],
+                    requester_phone=data["requester_phone"],
+                    requester_organisation=data["requester_organisation"],
+                    requester_language=getattr(request, "LANGUAGE_CODE", "id"),
+                    category=data["category"], subject=data["subject"],
+                    description=data["description"], tender_code=data["tender_code"],
+                    files=_files(form),
+                )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _(
+                "Your request has been recorded as %(number)s. We have e-mailed you a link "
+                "to follow it.") % {"number": ticket.number})
+            if user.is_authenticated:
+                return redirect("helpdesk:my_ticket", pk=ticket.pk)
+            return redirect("helpdesk:public_ticket", token=services.ticket_token(ticket))
+    return render(request, "helpdesk/ticket_new.html", {"form": form})
+
+
+def _requester_page(request: HttpRequest, ticket: Ticket, *, base_url: str,
+                    file_url: Callable[[uuid.UUID], str]) -> HttpResponse:
+    """Shared by the account page and the signed-link page of a requester."""
+    message_form = forms.RequesterMessageForm(prefix="msg")
+    rating_form = forms.RatingForm(prefix="rate")
+    user = request.user if request.user.is_authenticated else None
+    if request.method == "POST":
+        try:
+            if "msg-body" in request.POST:
+                message_form = forms.RequesterMessageForm(request.POST, request.FILES,
+                                                          prefix="msg")
+                if message_form.is_valid():
+                    services.ticket_requester_message(
+                        ticket=ticket, body=message_form.cleaned_data["body"], user=user,  # type: ignore[arg-type]
+                        files=_files(message_form))
+                    messages.success(request, _("Your message has been sent."))
+                    return redirect(base_url)
+            else:
+                rating_form = forms.RatingForm(request.POST, prefix="rate")
+                if rating_form.is_valid():
+                    services.ticket_rate(ticket=ticket, user=user,  # type: ignore[arg-type]
+                                         rating=rating_form.cleaned_data["rating"],
+                                         comment=rating_form.cleaned_data["comment"])
+                    messages.success(request, _("Thank you for rating our service."))
+                    return redirect(base_url)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    public_messages = ticket.messages.filter(
+        kind__in=[TicketMessage.Kind.REQUESTER, TicketMessage.Kind.REPLY])
+    attachments = ticket.attachments.filter(internal=False).select_related("file")
+    return render(request, "helpdesk/requester_ticket.html", {
+        "ticket": ticket, "conversation": public_messages,
+        "attachments": [(a, file_url(a.file_id)) for a in attachments],
+        "message_form": message_form, "rating_form": rating_form,
+    })
+
+
+def public_ticket(request: HttpRequest, token: str) -> HttpResponse:
+    ticket = ticket_by_token(token)
+    if ticket is None:
+        raise Http404
+    return _requester_page(
+        request, ticket, base_url=request.path,
+        file_url=lambda fid: reverse("helpdesk:public_ticket_file", args=[token, fid]))
+
+
+def public_ticket_file(request: HttpRequest, token: str, file_id: uuid.UUID
+                       ) -> HttpResponseBase:
+    ticket = ticket_by_token(token)
+    if ticket is None:
+        raise Http404
+    attachment = get_object_or_404(ticket.attachments.select_related("file"),
+                                   file_id=file_id, internal=False)
+    return file_response(attachment.file)
+
+
+# --- The requester's own tickets (logged in) ------------------------------------------------
+
+
+class MyTicketListView(FilteredTableView):
+    table_class = MyTicketTable
+    filterset_class = MyTicketFilter
+    template_name = "helpdesk/my_tickets.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[no-any-return]
+
+    def get_queryset(self) -> QuerySet[Ticket]:
+        return tickets_of_requester(self.request.user).order_by("-received_at")  # type: ignore[arg-type]
+
+
+@login_required
+def my_ticket(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = get_object_or_404(tickets_of_requester(request_user(request)), pk=pk)
+    return _requester_page(
+        request, ticket, base_url=request.path,
+        file_url=lambda fid: reverse("core:file_download", args=[fid]))
+
+
+# --- The desk ------------------------------------------------------------------------------
+
+
+class DeskMixin(PermRequiredMixin):
+    """Readable by helpdesk staff, the head and the LKPP auditor."""
+
+    required_perm = Perm.VIEW_HELPDESK_REPORTS
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated and not can_read_desk(request.user):  # type: ignore[arg-type]
+            raise PermissionDenied(Perm.HANDLE_TICKETS.value)
+        return super(PermRequiredMixin, self).dispatch(request, *args, **kwargs)  # type: ignore[misc,no-any-return]
+
+
+class DeskListView(DeskMixin, FilteredTableView):
+    table_class = TicketTable
+    filterset_class = TicketFilter
+    template_name = "helpdesk/desk_list.html"
+
+    def get_queryset(self) -> QuerySet[Ticket]:
+        return tickets_for_desk(self.request.user).order_by("-received_at")  # type: ignore[arg-type]
+
+
+def _desk_reader(request: HttpRequest) -> User:
+    user = request_user(request)
+    if not can_read_desk(user):
+        raise PermissionDenied(Perm.HANDLE_TICKETS.value)
+    return user
+
+
+@perm_required(Perm.HANDLE_TICKETS)
+def quick_log(request: HttpRequest) -> HttpResponse:
+    form = forms.QuickLogForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = services.ticket_create(
+                actor=request_user(request), channel=data["channel"],
+                requester_type=data["requester_type"], requester=data["account"],
+                requester_name=data["requester_name"], requester_email=data["requester_email"],
+                requester_phone=data["requester_phone"],
+                requester_organisation=data["requester_organisation"],
+                category=data["category"], priority=data["priority"],
+                subject=data["subject"], description=data["description"],
+                tender_code=data["tender_code"], answer=data["answer"],
+                email_answer=data["email_answer"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Ticket %(number)s recorded.")
+                             % {"number": ticket.number})
+            if "another" in request.POST:
+                return redirect("helpdesk:quick_log")
+            return redirect("helpdesk:desk_ticket", pk=ticket.pk)
+    return render(request, "helpdesk/quick_log.html", {"form": form})
+
+
+def _ticket_context(user: User, ticket: Ticket) -> dict[str, Any]:
+    from lpse.helpdesk import sla
+
+    return {
+        "ticket": ticket,
+        "can_work": can_work_tickets(user),
+        "conversation": ticket.messages.select_related("author").prefetch_related(
+            "attachments__file"),
+        "loose_attachments": ticket.attachments.filter(message__isnull=True)
+        .select_related("file"),
+        "events": ticket.events.select_related("actor"),
+        "escalations": ticket.lkpp_escalations.all(),
+        "links": ticket.links.all(),
+        "merged": ticket.merged_tickets.all(),
+        "level": sla.level_of(ticket),
+        "first_response_minutes": sla.first_response_minutes(ticket),
+        "resolution_minutes": sla.resolution_minutes(ticket),
+        "reply_form": forms.ReplyForm(prefix="reply"),
+        "note_form": forms.NoteForm(prefix="note"),
+        "assign_form": forms.AssignForm(initial={"assignee": ticket.assignee_id}),
+        "priority_form": forms.PriorityForm(initial={"priority": ticket.priority}),
+        "merge_form": forms.MergeForm(),
+        "lkpp_form": forms.LkppForm(),
+        "lkpp_update_form": forms.LkppUpdateForm(),
+        "canned": canned_responses_for(user).filter(is_active=True),
+    }
+
+
+def desk_ticket(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    user = _desk_reader(request)
+    ticket = get_object_or_404(tickets_for_desk(user), pk=pk)
+    return render(request, "helpdesk/desk_ticket.html", _ticket_context(user, ticket))
+
+
+@perm_required(Perm.HANDLE_TICKETS)
+@require_POST
+def desk_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One POST endpoint per action on a ticket; errors come back as messages."""
+    user = request_user(request)
+    ticket = get_object_or_404(tickets_for_desk(user), pk=pk)
+    done = _("The ticket has been updated.")
+    try:
+        if action == "reply":
+            form: Any = forms.ReplyForm(request.POST, request.FILES, prefix="reply")
+            if not form.is_valid():
+                raise ValidationError(_("Write the answer."))
+            after = form.cleaned_data["after"]
+            services.ticket_reply(actor=user, ticket=ticket, body=form.cleaned_data["body"],
+                                  files=_files(form), wait_for_requester=after == "wait",
+                                  resolve=after == "resolve")
+            done = _("The answer has been recorded and e-mailed to the requester.")
+        elif action == "note":
+            form = forms.NoteForm(request.POST, request.FILES, prefix="note")
+            if not form.is_valid():
+                raise ValidationError(_("Write the note."))
+            services.ticket_note(actor=user, ticket=ticket, body=form.cleaned_data["body"],
+                                 files=_files(form))
+        elif action == "assign":
+            form = forms.AssignForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Choose a helpdesk officer."))
+            services.ticket_assign(actor=user, ticket=ticket,
+                                   assignee=form.cleaned_data["assignee"])
+        elif action == "take":
+            services.ticket_assign(actor=user, ticket=ticket, assignee=user)
+        elif action == "priority":
+            form = forms.PriorityForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Choose a priority."))
+            services.ticket_set_priority(actor=user, ticket=ticket,
+                                         priority=form.cleaned_data["priority"])
+        elif action == "wait":
+            services.ticket_wait(actor=user, ticket=ticket)
+        elif action == "resume":
+            services.ticket_resume(actor=user, ticket=ticket)
+        elif action == "resolve":
+            services.ticket_resolve(actor=user, ticket=ticket)
+        elif action == "reopen":
+            services.ticket_reopen(actor=user, ticket=ticket)
+        elif action == "close":
+            services.ticket_close(actor=user, ticket=ticket)
+        elif action == "merge":
+            form = forms.MergeForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Enter the number of the ticket to merge into."))
+            into = tickets_for_desk(user).filter(
+                number__iexact=form.cleaned_data["into"].strip()).first()
+            if into is None:
+                raise ValidationError(_("No ticket has this number."))
+            services.ticket_merge(actor=user, ticket=ticket, into=into)
+            messages.success(request, _("Merged into %(number)s.") % {"number": into.number})
+            return redirect("helpdesk:desk_ticket", pk=into.pk)
+        elif action == "lkpp":
+            form = forms.LkppForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Enter LKPP's reference number and what was sent."))
+            services.ticket_escalate_lkpp(actor=user, ticket=ticket,
+                                          reference=form.cleaned_data["reference"],
+                                          summary=form.cleaned_data["summary"])
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return redirect("helpdesk:desk_ticket", pk=ticket.pk)
+
+
+@perm_required(Perm.HANDLE_TICKETS)
+@require_POST
+def lkpp_update(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request_user(request)
+    escalation = get_object_or_404(
+        LkppEscalation.objects.filter(ticket__in=tickets_for_desk(user)), pk=pk)
+    form = forms.LkppUpdateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.lkpp_escalation_update(actor=user, escalation=escalation,
+                                            status=form.cleaned_data["status"],
+                                            answer=form.cleaned_data["answer"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The LKPP status has been recorded."))
+    return redirect("helpdesk:desk_ticket", pk=escalation.ticket_id)
+
+
+@perm_required(Perm.HANDLE_TICKETS)
+def canned_fill(request: HttpRequest) -> HttpResponse:
+    """htmx: the reply box with the chosen canned answer added to what was typed."""
+    text = request.GET.get("reply-body", "")
+    chosen = canned_responses_for(request_user(request)).filter(
+        pk=request.GET.get("canned") or 0).first()
+    if chosen is not None:
+        text = f"{text.rstrip()}\n\n{chosen.body}".strip()
+    form = forms.ReplyForm(prefix="reply", initial={"body": text})
+    return render(request, "helpdesk/_reply_body.html", {"field": form["body"]})
+
+
+# --- Canned answers and articles ----------------------------------------------------------
+
+
+class CannedListView(PermRequiredMixin, FilteredTableView):
+    required_perm = Perm.HANDLE_TICKETS
+    table_class = CannedResponseTable
+    filterset_class = CannedResponseFilter
+    template_name = "helpdesk/canned_list.html"
+
+    def get_queryset(self) -> QuerySet[CannedResponse]:
+        return canned_responses_for(self.request.user)  # type: ignore[arg-type]
+
+
+@perm_required(Perm.HANDLE_TICKETS)
+def canned_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    response = get_object_or_404(canned_responses_for(request_user(request)), pk=pk) \
+        if pk else None
+    form = forms.CannedResponseForm(request.POST or None, instance=response)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.canned_response_save(actor=request_user(request), response=response,
+                                          **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The canned answer has been saved."))
+            return redirect("helpdesk:canned_list")
+    return render(request, "helpdesk/form_page.html", {
+        "form": form, "title": _("Canned answer"), "back": reverse("helpdesk:canned_list")})
+
+
+class ArticleListView(PermRequiredMixin, FilteredTableView):
+    required_perm = Perm.MANAGE_KNOWLEDGE_BASE
+    table_class = ArticleTable
+    filterset_class = ArticleFilter
+    template_name = "helpdesk/article_list.html"
+
+    def get_queryset(self) -> QuerySet[Article]:
+        return articles_visible_to(self.request.user)  # type: ignore[arg-type]
+
+
+@perm_required(Perm.MANAGE_KNOWLEDGE_BASE)
+def article_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    article = get_object_or_404(Article, pk=pk) if pk else None
+    form = forms.ArticleForm(request.POST or None, instance=article)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.article_save(actor=request_user(request), article=article,
+                                          **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The article has been saved."))
+            return redirect("helpdesk:article_detail", slug=saved.slug)
+    return render(request, "helpdesk/form_page.html", {
+        "form": form, "title": _("Knowledge-base article"),
+        "back": reverse("helpdesk:article_list")})
+
+
+# --- Reports -------------------------------------------------------------------------------
+
+
+def _period(request: HttpRequest) -> tuple[forms.ReportPeriodForm, Any, Any]:
+    today = localdate_wib()
+    initial = {"start": today - timedelta(days=29), "end": today}
+    form = forms.ReportPeriodForm(request.GET or None, initial=initial)
+    if request.GET and form.is_valid():
+        return form, form.cleaned_data["start"], form.cleaned_data["end"]
+    return form, initial["start"], initial["end"]
+
+
+@perm_required(Perm.VIEW_HELPDESK_REPORTS)
+def report(request: HttpRequest) -> HttpResponse:
+    form, start, end = _period(request)
+    data = reports.helpdesk_report(start, end)
+    return render(request, "helpdesk/report.html", {
+        "form": form, "report": data, "chart_data": data.chart_data(),
+        "labels": {"channel": dict(Ticket.Channel.choices),
+                   "category": dict(Ticket.Category.choices),
+                   "requester_type": dict(Ticket.RequesterType.choices),
+                   "status": dict(Ticket.Status.choices)},
+        "export_query": f"start={start.isoformat()}&end={end.isoformat()}",
+    })
+
+
+@perm_required(Perm.VIEW_HELPDESK_REPORTS)
+def report_csv(request: HttpRequest) -> HttpResponse:
+    _form, start, end = _period(request)
+    response = HttpResponse(reports.helpdesk_csv(start, end), content_type="text/csv")
+    response["Content-Disposition"] = (
+        f'attachment; filename="helpdesk-{start.isoformat()}-{end.isoformat()}.csv"')
+    return response
+

@@ -1,0 +1,297 @@
+"""Browser walks of the tender procedures, as their actors, in Indonesian:
+
+1. a pascakualifikasi single-file tender from the PPK's package to the contract (the bid
+   step done through the interim seam: offers recorded at the opening);
+2. a schedule change with its reason (Lampiran III 3.5–3.6): the committee asks, the
+   application administrator receives and applies it, every participant is e-mailed and
+   the public schedule shows the history;
+3. an objection (sanggah) filed by a bidder and answered by the committee.
+
+The clock is frozen (time_machine) and moved from stage to stage; officials log in again
+after each jump because their sessions end after 15 idle minutes.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from lpse.accounts.roles import Role
+from lpse.accounts.tests.factories import AgencyFactory, make_user
+from lpse.core.calendar import to_wib
+from lpse.core.testing.fixtures import browser_login
+from lpse.tenders.models import Package, ScheduleChangeRequest, SopStepTiming, Tender
+from lpse.tenders.stages import StageCode
+from lpse.tenders.tests.factories import (
+    after,
+    committee_member,
+    inside,
+    join,
+    make_committee,
+    make_tender,
+    make_vendor,
+)
+
+# serialized_rollback: the master data seeded by migrations is restored for each test.
+pytestmark = [pytest.mark.browser,
+              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def _session(new_page, username):
+    page = new_page()
+    browser_login(page, username)
+    return page
+
+
+def _ok(page):
+    """The last action succeeded (no error message on the page)."""
+    expect(page.locator(".alert-danger")).to_have_count(0)
+
+
+def test_pascakualifikasi_single_file_tender_from_package_to_contract(new_page, clock, smtp):
+    agency = AgencyFactory(code="DPUTR", name="Dinas Pekerjaan Umum dan Penataan Ruang")
+    ppk = make_user(Role.PPK, agency=agency, username="ppk.dputr")
+    committee = make_committee(agency, name="Pokja Pemilihan I")
+    chair = committee.member_users()[0]
+    vendors = [make_vendor("CV Mitra Karya"), make_vendor("PT Tatar Sunda Konstruksi")]
+
+    # The PPK creates the package and hands it to the committee.
+    page = _session(new_page, ppk.username)
+    page.goto("/tenders/packages/new/")
+    page.get_by_label("Nama paket").fill("Rehabilitasi Jalan Cimalaka–Paseh")
+    page.get_by_label("Jenis pengadaan").select_option(label="Pekerjaan Konstruksi")
+    page.get_by_label("Metode pemilihan").select_option(label="Tender")
+    page.get_by_label("Sumber dana").select_option(label="APBD")
+    page.get_by_label("Pagu anggaran (Rp)").fill("1300000000")
+    page.get_by_label("HPS (Rp)").fill("1250000000")
+    page.get_by_label("Lokasi").fill("Kecamatan Cimalaka")
+    page.get_by_label("Kode RUP").fill("41235678")
+    page.get_by_role("button", name="Simpan").click()
+    page.wait_for_url(re.compile(r"/tenders/packages/\d+/$"))
+    _ok(page)
+    page.get_by_label("Pokja Pemilihan atau Pejabat Pengadaan").select_option(
+        label="Pokja Pemilihan I")
+    page.get_by_role("button", name="Serahkan").click()
+    expect(page.get_by_test_id("status")).to_have_text("Diserahkan ke Pokja")
+    package = Package.objects.get(rup_code="41235678")
+    assert smtp.to(chair.email), "the committee is told of the hand-over"
+
+    # The committee prepares the tender: schedule, documents; then publishes it.
+    page = _session(new_page, chair.username)
+    page.goto(f"/tenders/packages/{package.pk}/")
+    page.get_by_role("button", name="Siapkan tender").click()
+    page.wait_for_url(re.compile(r"/tenders/workspace/\d+/$"))
+    tender = Tender.objects.get(package=package)
+    assert tender.qualification.code == "pascakualifikasi"
+    assert tender.file_method.code == "satu_file"
+    page.get_by_role("link", name="Atur jadwal").click()
+    page.get_by_role("button", name="Simpan jadwal").click()
+    page.wait_for_url(re.compile(r"/workspace/\d+/#schedule$"))
+    _ok(page)
+    page.get_by_label("Berkas (PDF atau ZIP)").set_input_files({
+        "name": "Dokumen-Pemilihan.pdf", "mimeType": "application/pdf",
+        "buffer": b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b"x" * 300})
+    page.get_by_role("button", name="Unggah").click()
+    _ok(page)
+    page.get_by_role("button", name="Tayangkan tender").click()
+    expect(page.get_by_test_id("status")).to_have_text("Terbit")
+    tender.refresh_from_db()
+
+    # Two vendors find the tender, accept the integrity pact and download the documents.
+    clock.move_to(inside(tender, StageCode.ANNOUNCEMENT, minutes=30))
+    for vendor in vendors:
+        vp = _session(new_page, vendor.account.username)
+        vp.goto("/tenders/?q=cimalaka")
+        vp.get_by_role("link", name=tender.code).click()
+        vp.get_by_role("link", name="Ikut tender").click()
+        expect(vp.get_by_test_id("integrity-pact")).to_contain_text("PAKTA INTEGRITAS")
+        vp.get_by_label(re.compile("menyetujuinya atas nama perusahaan")).check()
+        vp.get_by_role("button", name="Setuju dan ikut tender").click()
+        expect(vp.get_by_test_id("participation")).to_be_visible()
+        with vp.expect_download() as download:
+            vp.get_by_role("link", name="Unduh").click()
+        assert download.value.suggested_filename == "Dokumen-Pemilihan.pdf"
+
+    # Bid opening — the bid step through the interim seam: offers read at the opening.
+    clock.move_to(inside(tender, StageCode.OPENING, minutes=10))
+    page = _session(new_page, chair.username)
+    page.goto(f"/tenders/workspace/{tender.pk}/")
+    for vendor, amount in zip(vendors, ("1180000000", "1150000000"), strict=True):
+        field = page.get_by_label(f"Harga penawaran {vendor.name}")
+        field.fill(amount)
+        field.press("Enter")
+        page.wait_for_load_state()
+        _ok(page)
+    page.get_by_role("button", name="Mulai evaluasi").click()
+    _ok(page)
+    for vendor in vendors:
+        page.get_by_role("link", name=f"Evaluasi {vendor.name}").click()
+        for label in ("Evaluasi administrasi", "Evaluasi teknis", "Evaluasi harga",
+                      "Evaluasi kualifikasi"):
+            page.get_by_label(label).select_option(label="Lulus")
+        page.get_by_role("button", name="Simpan evaluasi").click()
+        _ok(page)
+
+    # Winner determination, minutes (BAHP), announcement.
+    clock.move_to(inside(tender, StageCode.WINNER_DECISION, minutes=5))
+    page = _session(new_page, chair.username)
+    page.goto(f"/tenders/workspace/{tender.pk}/")
+    page.get_by_role("button", name="Tetapkan pemenang dan cadangan").click()
+    _ok(page)
+    page.get_by_role("button", name="Terbitkan BAHP (PDF)").click()
+    _ok(page)
+    clock.move_to(inside(tender, StageCode.WINNER_ANNOUNCEMENT, minutes=5))
+    page = _session(new_page, chair.username)
+    page.goto(f"/tenders/workspace/{tender.pk}/")
+    page.get_by_role("button", name="Umumkan pemenang").click()
+    _ok(page)
+    public = new_page()
+    public.goto(f"/tenders/{tender.code}/")
+    winner_row = public.locator("#results-table tr.table-success")
+    expect(winner_row).to_contain_text("PT Tatar Sunda Konstruksi")
+    expect(winner_row).to_contain_text("Rp 1.150.000.000")
+    assert "PT Tatar Sunda Konstruksi" in smtp.body(smtp.to(vendors[0].email)[-1])
+
+    # After the objection period the PPK issues the SPPBJ and records the contract.
+    clock.move_to(after(tender, StageCode.OBJECTION, minutes=30))
+    page = _session(new_page, ppk.username)
+    page.goto(f"/tenders/workspace/{tender.pk}/")
+    page.get_by_role("button", name="Terbitkan SPPBJ").click()
+    _ok(page)
+    attachments = list(smtp.to(vendors[1].email)[-1].iter_attachments())
+    assert [a.get_content_type() for a in attachments] == ["application/pdf"]
+    page.get_by_role("link", name="Catat kontrak").click()
+    today = to_wib(tender.stage_window(StageCode.OBJECTION).ends_at).date() + timedelta(days=1)
+    page.get_by_label("Nomor kontrak").fill("602.1/017/KONTRAK/DPUTR/2026")
+    page.get_by_label("Tanggal penandatanganan").fill(today.isoformat())
+    page.get_by_label("Nilai kontrak (Rp)").fill("1150000000")
+    page.get_by_label("Mulai pekerjaan").fill(today.isoformat())
+    page.get_by_label("Selesai pekerjaan").fill((today + timedelta(days=120)).isoformat())
+    page.get_by_role("button", name="Simpan kontrak").click()
+    expect(page.get_by_test_id("status")).to_have_text("Selesai")
+    tender.refresh_from_db()
+    assert tender.status == Tender.Status.COMPLETED
+    assert tender.package.status == Package.Status.COMPLETED
+    public.goto(f"/tenders/{tender.code}/")
+    expect(public.get_by_text("602.1/017/KONTRAK/DPUTR/2026", exact=False)).to_be_visible()
+
+
+def test_schedule_change_with_reason_is_applied_and_participants_emailed(new_page, clock,
+                                                                          smtp):
+    tender = make_tender(name="Pembangunan Jembatan Cipeles")
+    participants = [join(tender), join(tender, make_vendor(language="en"))]
+    chair = committee_member(tender)
+    appadmin = make_user(Role.APPADMIN, username="appadmin")
+    clock.move_to(inside(tender, StageCode.ANNOUNCEMENT, minutes=60))  # 10:00 WIB
+
+    page = _session(new_page, chair.username)
+    page.goto(f"/tenders/workspace/{tender.pk}/")
+    page.get_by_role("link", name="Ubah jadwal").click()
+    objection = tender.stage_window(StageCode.OBJECTION)
+    award = tender.stage_window(StageCode.AWARD_LETTER)
+    contract = tender.stage_window(StageCode.CONTRACT_SIGNING)
+
+    def local(moment):
+        return to_wib(moment).strftime("%Y-%m-%dT%H:%M")
+
+    week = timedelta(days=7)
+    page.get_by_label("Masa Sanggah — sampai").fill(local(objection.ends_at + week))
+    page.get_by_label("Surat Penunjukan Penyedia Barang/Jasa (SPPBJ) — mulai").fill(
+        local(award.starts_at + week))
+    page.get_by_label("Surat Penunjukan Penyedia Barang/Jasa (SPPBJ) — sampai").fill(
+        local(award.ends_at + week))
+    page.get_by_label("Penandatanganan Kontrak — mulai").fill(local(contract.starts_at + week))
+    page.get_by_label("Penandatanganan Kontrak — sampai").fill(local(contract.ends_at + week))
+    # Without the reason nothing is sent.
+    page.get_by_role("button", name="Ajukan perubahan").click()
+    expect(page.locator(".invalid-feedback")).to_contain_text("wajib")
+    assert not ScheduleChangeRequest.objects.exists()
+    page.get_by_label("Alasan perubahan").fill(
+        "Masa sanggah bertepatan dengan cuti bersama Idul Fitri.")
+    page.get_by_role("button", name="Ajukan perubahan").click()
+    expect(page.locator("#messages")).to_contain_text("Administrator Aplikasi")
+    change = ScheduleChangeRequest.objects.get()
+    assert smtp.to(appadmin.email), "the application administrator is told"
+
+    # The administrator receives it, then applies it 20 minutes later (standard 15–30).
+    clock.shift(timedelta(minutes=35))
+    admin = _session(new_page, appadmin.username)
+    admin.goto("/tenders/schedule-changes/")
+    admin.get_by_role("link", name="Buka").click()
+    expect(admin.get_by_test_id("reason")).to_contain_text("cuti bersama Idul Fitri")
+    admin.get_by_role("button", name="Terima (mulai proses)").click()
+    expect(admin.get_by_test_id("status")).to_have_text("Diterima administrator")
+    # Twenty minutes of work (the session of an idle official ends after 15 minutes).
+    clock.shift(timedelta(minutes=10))
+    admin.reload()
+    clock.shift(timedelta(minutes=10))
+    admin.get_by_role("button", name="Terapkan jadwal baru").click()
+    expect(admin.get_by_test_id("status")).to_have_text("Diterapkan")
+    steps = dict(SopStepTiming.objects.filter(subject_id=str(change.pk)).values_list(
+        "step", "working_minutes"))
+    assert steps == {1: 0, 2: 35, 3: 20}
+
+    indonesian, english = (smtp.body(smtp.to(p.vendor.email)[-1]) for p in participants)
+    assert "cuti bersama Idul Fitri" in indonesian
+    assert "Jadwal tender" in smtp.to(participants[0].vendor.email)[-1]["subject"]
+    assert "has changed" in smtp.to(participants[1].vendor.email)[-1]["subject"]
+    assert "cuti bersama Idul Fitri" in english
+
+    public = new_page()
+    public.goto(f"/tenders/{tender.code}/schedule/")
+    expect(public.get_by_test_id("changes-objection")).to_have_text("diubah 1 kali")
+    expect(public.locator("#stage-objection")).to_contain_text("cuti bersama Idul Fitri")
+    expect(public.get_by_test_id("changes-upload")).to_have_text("diubah 0 kali")
+
+
+def test_objection_is_filed_answered_and_public(new_page, clock, smtp):
+    from decimal import Decimal
+
+    from lpse.tenders import services
+
+    tender = make_tender(name="Peningkatan Jalan Darmaraja–Wado")
+    loser, winner = join(tender, make_vendor("CV Mitra Karya")), join(
+        tender, make_vendor("PT Medika Priangan"))
+    chair = committee_member(tender)
+    clock.move_to(inside(tender, StageCode.OPENING))
+    for participant, amount in ((loser, "900000000"), (winner, "850000000")):
+        services.offer_record(actor=chair, tender=tender, participant=participant,
+                              amount=Decimal(amount))
+    services.evaluation_start(actor=chair, tender=tender)
+    for evaluation in tender.evaluations.all():
+        services.evaluation_record(actor=chair, evaluation=evaluation,
+                                   administrative_passed=True, technical_passed=True,
+                                   price_passed=True, qualification_passed=True)
+    clock.move_to(inside(tender, StageCode.WINNER_DECISION))
+    services.tender_winner_set(actor=chair, tender=tender)
+    services.evaluation_minutes_issue(actor=chair, tender=tender)
+    clock.move_to(inside(tender, StageCode.WINNER_ANNOUNCEMENT))
+    services.tender_winner_announce(actor=chair, tender=tender)
+
+    # The losing bidder files an objection during the objection period.
+    clock.move_to(inside(tender, StageCode.OBJECTION, minutes=90))
+    vendor_page = _session(new_page, loser.vendor.account.username)
+    vendor_page.goto(f"/tenders/{tender.code}/")
+    vendor_page.get_by_label("Sanggahan Anda").fill(
+        "Pemenang tidak melampirkan bukti pengalaman pekerjaan sejenis.")
+    vendor_page.get_by_role("button", name="Kirim sanggah").click()
+    expect(vendor_page.locator("#messages")).to_contain_text("Sanggah Anda telah dikirim")
+    expect(vendor_page.get_by_label("Sanggahan Anda")).to_have_count(0)
+    assert smtp.to(chair.email), "the committee is told"
+
+    # The committee answers; the outcome is public and every participant is e-mailed.
+    page = _session(new_page, chair.username)
+    page.goto(f"/tenders/workspace/{tender.pk}/#objections")
+    page.get_by_label("Jawaban").fill("Bukti pengalaman telah diverifikasi dan sah.")
+    page.get_by_label("Hasil").select_option(label="Ditolak")
+    page.get_by_role("button", name="Terbitkan jawaban").click()
+    _ok(page)
+    public = new_page()
+    public.goto(f"/tenders/{tender.code}/#objections")
+    expect(public.locator("#result")).to_contain_text("Bukti pengalaman telah diverifikasi")
+    expect(public.locator("#result")).to_contain_text("Ditolak")
+    for participant in (loser, winner):
+        assert "diverifikasi dan sah" in smtp.body(smtp.to(participant.vendor.email)[-1])
