@@ -495,6 +495,36 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
 # Excel export of the public tender list: at most this many rows (CSV streams all).
 OPENDATA_XLSX_MAX_ROWS = env.int("OPENDATA_XLSX_MAX_ROWS", default=20000)
 
+# --- Sealed bids (lpse.bids; see docs/apps/bids.md) -----------------------------------------
+# Limits per bid (all envelopes together).
+BIDS_MAX_FILES = env.int("BIDS_MAX_FILES", default=250)
+BIDS_MAX_BYTES = env.int("BIDS_MAX_MB", default=500) * 1024 * 1024
+# Browsers send files in segments of this size; each is sealed on arrival (resumable upload).
+BIDS_SEGMENT_BYTES = env.int("BIDS_SEGMENT_MB", default=8) * 1024 * 1024
+# The server's receipt signing key (Ed25519, PEM) and vault key; created on first use.
+BIDS_SIGNING_KEY_FILE = Path(env.str("BIDS_SIGNING_KEY_FILE", default="")
+                             or VAR_DIR / "keys" / "bids-receipt-signing.pem")
+BIDS_VAULT_KEY_FILE = Path(env.str("BIDS_VAULT_KEY_FILE", default="")
+                           or VAR_DIR / "keys" / "bids-vault.key")
+# Ciphertext being written before it moves into storage (same filesystem as MEDIA_ROOT
+# for a rename instead of a copy). Never holds plaintext.
+BIDS_SPOOL_DIR = Path(env.str("BIDS_SPOOL_DIR", default="") or VAR_DIR / "spool")
+# Argon2id cost of the members' passphrase-derived keys (RFC 9106 second recommendation;
+# the test suite uses a cheaper setting of the same function to stay fast).
+BIDS_ARGON2_TIME_COST = env.int("BIDS_ARGON2_TIME_COST", default=1 if TESTING else 3)
+BIDS_ARGON2_MEMORY_KIB = env.int("BIDS_ARGON2_MEMORY_KIB", default=8192 if TESTING else 65536)
+BIDS_ARGON2_PARALLELISM = env.int("BIDS_ARGON2_PARALLELISM", default=1 if TESTING else 4)
+# Opened documents up to this size are read whole in memory at the opening to check their
+# format and metadata (PDF author) for the integrity warnings.
+BIDS_METADATA_MAX_BYTES = env.int("BIDS_METADATA_MAX_MB", default=32) * 1024 * 1024
+# Where a case of an unopenable bid file is forwarded (LKPP's technical support address).
+BIDS_LKPP_EMAIL = env.str("BIDS_LKPP_EMAIL", default="")
+# Bids submitted within this many seconds of each other from one network (/24 or /64) are
+# flagged for the committee.
+BIDS_FLAG_SECONDS_APART = env.int("BIDS_FLAG_SECONDS_APART", default=60)
+# Benchmark only: expose /bids/bench/raw-upload/, which streams a request body to disk.
+BIDS_BENCH_ENDPOINTS = env.bool("BIDS_BENCH_ENDPOINTS", default=False)
+
 # --- Operations: monitoring, alerts, maintenance (lpse.operations) ------------------------
 # Thresholds are percentages of capacity unless named otherwise; crossing one opens an alert
 # that is e-mailed to the system administrators and shown on the monitoring dashboard.

@@ -129,6 +129,17 @@ class Perm(enum.StrEnum):
     SUBMIT_BIDS = "bids.submit", frozenset({Role.VENDOR})
     OPEN_BIDS = "bids.open", frozenset({Role.COMMITTEE, Role.PROCUREMENT_OFFICER})
     EXAMINE_BID_FILES = "bids.examine", frozenset({Role.SYSADMIN, Role.APPADMIN})
+    # Opened bid documents: the tender's committee (through OPEN_BIDS) and the LKPP auditor.
+    VIEW_OPENED_BIDS = "bids.view_opened", frozenset({Role.AUDITOR}), False
+    # Cases of unopenable bid files: the head receives them (Lampiran III 3.2 step 1), the
+    # helpdesk records them (3.1 "Pencatatan"), LKPP follows them.
+    VIEW_BID_CASES = "bids.view_cases", frozenset(
+        {Role.HEAD, Role.HELPDESK, Role.SYSADMIN, Role.APPADMIN, Role.AUDITOR}
+    ), False
+    # The diagnostic record of upload attempts (Lampiran III 3.7).
+    VIEW_UPLOAD_ATTEMPTS = "bids.view_upload_attempts", frozenset(
+        {Role.HELPDESK, Role.SYSADMIN, Role.APPADMIN, Role.AUDITOR}
+    ), False
     # helpdesk
     HANDLE_TICKETS = "helpdesk.handle", frozenset({Role.HELPDESK, Role.APPADMIN, Role.SYSADMIN})
     MANAGE_KNOWLEDGE_BASE = "helpdesk.manage_kb", frozenset({Role.HELPDESK})

@@ -18,6 +18,7 @@ from lpse.accounts.models import User
 from lpse.catalog.models import FundingSource, ProcurementCategory, SelectionMethod
 from lpse.core.demodata import DemoContext
 from lpse.tenders import services
+from lpse.tenders.bidding import bid_source
 from lpse.tenders.models import (
     Committee,
     CommitteeMember,
@@ -144,13 +145,24 @@ def _walk(context: DemoContext, tender: Tender, target: str) -> None:
     services.clarification_minutes_issue(actor=chair, tender=tender)
     if not past(StageCode.OPENING):
         return
-    tender = _slide(tender, StageCode.OPENING, minutes=15)
     participants = list(tender.participants.order_by("pk"))
     base = tender.owner_estimate
-    offers = [base * Decimal("0.94"), base * Decimal("0.91"), base * Decimal("0.97")]
+    offers = [(base * f).quantize(Decimal("1000"))
+              for f in (Decimal("0.94"), Decimal("0.91"), Decimal("0.97"))]
+    sealed = not bid_source().manual_entry
+    if sealed:  # the sealed bids (lpse.bids) are uploaded during the upload stage
+        from lpse.bids.demo import submit_bids
+
+        submit_bids(tender, participants, offers)
+    tender = _slide(tender, StageCode.OPENING, minutes=15)
+    if sealed:
+        from lpse.bids.demo import open_bids
+
+        open_bids(tender)
     for participant, amount in zip(participants, offers, strict=False):
-        services.offer_record(actor=chair, tender=tender, participant=participant,
-                              amount=amount.quantize(Decimal("1000")))
+        if not sealed:
+            services.offer_record(actor=chair, tender=tender, participant=participant,
+                                  amount=amount)
     if not past(StageCode.EVALUATION) or target == StageCode.OPENING:
         return
     services.evaluation_start(actor=chair, tender=tender)

@@ -17,6 +17,16 @@ def clock() -> Iterator[Any]:
 
 
 @pytest.fixture(autouse=True)
+def _interim_offers() -> Iterator[None]:
+    """The tender procedures are tested with the interim, typed-in offers; the sealed bids
+    (lpse.bids) and their integration with the tenders are tested in lpse/bids/tests."""
+    from lpse.bids.testing import without_sealed_bids
+
+    with without_sealed_bids():
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _catalog_master_data(request: pytest.FixtureRequest) -> None:
     """Make sure the catalog's seeded master data is there.
 

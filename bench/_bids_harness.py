@@ -1,0 +1,331 @@
+"""Shared harness of the sealed-bid benchmarks (bench/bids_rush.py, bench/bids_faults.py).
+
+It runs the production setup on this machine: a private PostgreSQL cluster (initdb in a
+temporary directory, its own port, so it can be restarted without touching anyone else's
+database), the project migrated into it, gunicorn (gthread workers) serving config.wsgi
+with DEBUG off, and HTTP clients that talk to it exactly as the bid page's script does
+(start, declare, PUT raw segments with their SHA-256, complete, submit).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PG_BIN = next((p for p in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)),
+              Path("/usr/bin"))
+CSRF = "benchcsrftoken0123456789abcdefXY"  # 32 characters, as Django's CSRF cookie
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _as_postgres(*args: str) -> list[str]:
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--", *args]
+    return list(args)
+
+
+@dataclass
+class Postgres:
+    """A throw-away PostgreSQL cluster (trust authentication on 127.0.0.1)."""
+
+    directory: Path
+    port: int = field(default_factory=free_port)
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/lpse_bench?connect_timeout=5"
+
+    def start(self) -> None:
+        if self.directory.exists():
+            shutil.rmtree(self.directory)
+        self.directory.mkdir(parents=True)
+        if os.geteuid() == 0:
+            shutil.chown(self.directory, "postgres", "postgres")
+        subprocess.run(_as_postgres(str(PG_BIN / "initdb"), "-D", str(self.directory / "data"),
+                                    "-A", "trust", "-U", "postgres", "--no-sync"),
+                       check=True, capture_output=True)
+        self._ctl("start")
+        subprocess.run(_as_postgres(str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p",
+                                    str(self.port), "-U", "postgres", "lpse_bench"),
+                       check=True, capture_output=True)
+
+    def _ctl(self, action: str, *extra: str) -> None:
+        options = (f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 "
+                   "-c max_connections=300 -c fsync=on -c shared_buffers=64MB")
+        subprocess.run(_as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(self.directory / "data"),
+                                    "-o", options, "-l", str(self.directory / "server.log"),
+                                    "-w", *extra, action), check=True, capture_output=True)
+
+    def restart(self) -> float:
+        started = time.time()
+        self._ctl("restart", "-m", "fast")
+        return round(time.time() - started, 2)
+
+    def stop(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self._ctl("stop", "-m", "immediate")
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def django_env(pg: Postgres, var_dir: Path, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": pg.url, "DEBUG": "false", "LPSE_TESTING": "false",
+        "SECRET_KEY": "bench-secret-key-not-for-production-0123456789abcdef",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "false",
+        "SECURE_COOKIES": "false", "SECURE_HSTS_SECONDS": "0", "LPSE_VAR_DIR": str(var_dir),
+        "MEDIA_ROOT": str(var_dir / "files"), "BIDS_BENCH_ENDPOINTS": "true",
+        "BIDS_SPOOL_DIR": str(var_dir / "spool"), "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_CONN_MAX_AGE": "60",
+        # glibc: fewer malloc arenas keep a threaded worker's resident memory close to
+        # what it uses (recommended for gunicorn gthread workers; see docs/apps/bids.md).
+        "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2"),
+    })
+    env.pop("TEST_DATABASE_URL", None)
+    env.update(extra)
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT,
+                            capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+    return result.stdout
+
+
+def django_script(env: dict[str, str], command: str, payload: dict[str, Any]) -> Any:
+    """Run bench/_bids_django.py COMMAND in a Django process; returns its JSON answer."""
+    result = subprocess.run([PYTHON, str(ROOT / "bench" / "_bids_django.py"), command,
+                             json.dumps(payload)], env=env, cwd=ROOT, capture_output=True,
+                            text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"{command} failed:\n{result.stderr[-4000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@dataclass
+class Gunicorn:
+    env: dict[str, str]
+    workers: int = 2
+    threads: int = 8
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "config.wsgi:application", "-b",
+             f"127.0.0.1:{self.port}", "-w", str(self.workers), "-k", "gthread", "--threads",
+             str(self.threads), "--timeout", "300", "--graceful-timeout", "5",
+             "--backlog", "2048"],
+            env=self.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            with contextlib.suppress(OSError):
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                conn.request("GET", "/bids/time/")
+                if conn.getresponse().status == 200 and len(self.worker_pids()) >= self.workers:
+                    return
+            time.sleep(0.3)
+        raise RuntimeError("gunicorn did not start")
+
+    def worker_pids(self) -> list[int]:
+        if self.process is None:
+            return []
+        with contextlib.suppress(psutil.NoSuchProcess):
+            return [c.pid for c in psutil.Process(self.process.pid).children()]
+        return []
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.send_signal(signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(20)
+            if self.process.poll() is None:
+                self.process.kill()
+
+
+class MemorySampler:
+    """Peak resident memory of each gunicorn worker, sampled every 50 ms."""
+
+    def __init__(self, server: Gunicorn) -> None:
+        self.server = server
+        self.peaks: dict[int, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            for pid in self.server.worker_pids():
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    rss = psutil.Process(pid).memory_info().rss
+                    self.peaks[pid] = max(self.peaks.get(pid, 0), rss)
+            time.sleep(0.05)
+
+    def __enter__(self) -> MemorySampler:
+        self.peaks = {}
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._stop.clear()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def peak_mb(self) -> float:
+        return round(max(self.peaks.values(), default=0) / 2**20, 1)
+
+
+class HttpError(Exception):
+    def __init__(self, status: int, body: bytes) -> None:
+        super().__init__(f"HTTP {status}: {body[:200]!r}")
+        self.status = status
+
+
+SLOW_CALLS: list[dict[str, Any]] = []
+
+
+class Client:
+    """One vendor's browser, reduced to the calls of static/bids/js/upload.js."""
+
+    def __init__(self, port: int, session: str = "") -> None:
+        self.port = port
+        self.cookie = f"csrftoken={CSRF}" + (f"; sessionid={session}" if session else "")
+
+    def call(self, method: str, path: str, body: bytes = b"",
+             content_type: str = "application/json", headers: dict[str, str] | None = None
+             ) -> Any:
+        # As the bid page's script: 30 s plus 16 s per MiB sent, then the request is retried.
+        conn = http.client.HTTPConnection("127.0.0.1", self.port,
+                                          timeout=30 + len(body) / 65536)
+        started = time.time()
+        outcome = "?"
+        try:
+            conn.request(method, path, body=body, headers={
+                "Cookie": self.cookie, "X-CSRFToken": CSRF, "Content-Type": content_type,
+                "Accept": "application/json", "Content-Length": str(len(body)),
+                "Referer": f"http://127.0.0.1:{self.port}/", **(headers or {})})
+            response = conn.getresponse()
+            data = response.read()
+            outcome = str(response.status)
+        except Exception as exc:
+            outcome = type(exc).__name__
+            raise
+        finally:
+            conn.close()
+            if time.time() - started > 20:
+                SLOW_CALLS.append({"method": method, "path": path[-60:], "outcome": outcome,
+                                   "seconds": round(time.time() - started, 1),
+                                   "at": round(started, 1)})
+        if response.status >= 400:
+            raise HttpError(response.status, data)
+        return json.loads(data) if data else None
+
+    def post(self, path: str, payload: dict[str, Any] | None = None) -> Any:
+        return self.call("POST", path, json.dumps(payload or {}).encode())
+
+
+def retrying(action: Any, attempts: int = 30, pause: float = 0.5) -> Any:
+    """Retry on connection errors and 5xx, as the bid page's script does."""
+    for attempt in range(attempts):
+        try:
+            return action()
+        except HttpError as exc:
+            if exc.status < 500 or attempt == attempts - 1:
+                raise
+        except OSError:
+            if attempt == attempts - 1:
+                raise
+        time.sleep(min(pause * (2 ** attempt), 4))
+    return None
+
+
+def document(size: int, seed: int) -> bytes:
+    """A file of `size` bytes detected as PDF (PDF header, pseudo-random body)."""
+    head = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
+    block = hashlib.sha256(str(seed).encode()).digest() * 2048  # 64 KiB
+    body = (block * (size // len(block) + 1))[: size - len(head)]
+    return head + body
+
+
+def upload_bid(client: Client, code: str, data: bytes, *, name: str = "penawaran.pdf",
+               amount: str = "900000000", retry: bool = False,
+               on_segment: Any = None) -> dict[str, Any]:
+    wrap = retrying if retry else (lambda action: action())
+    start = wrap(lambda: client.post(f"/bids/tender/{code}/upload/"))
+    base = start["urls"]["files"]
+    info = next((f for f in start["files"] if f["name"] == name and f["size"] == len(data)),
+                None)
+    if info is None:
+        info = wrap(lambda: client.post(base, {"name": name, "size": len(data),
+                                               "envelope": 1}))
+    size = info["segment_size"]
+    received = set(info["received"])
+    for index in range(info["segment_count"]):
+        if index in received:
+            continue
+        chunk = data[index * size:(index + 1) * size]
+        digest = hashlib.sha256(chunk).hexdigest()
+        if on_segment is not None:
+            on_segment(index)
+        wrap(lambda chunk=chunk, index=index, digest=digest: client.call(
+            "PUT", f"{base}{info['id']}/segments/{index}/", chunk,
+            "application/octet-stream", {"X-Segment-SHA256": digest}))
+    wrap(lambda: client.post(f"{base}{info['id']}/complete/", {
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "md5": hashlib.md5(data, usedforsecurity=False).hexdigest()}))
+    return dict(wrap(lambda: client.post(start["urls"]["submit"], {"offer_amount": amount})))
+
+
+def raw_upload(client: Client, data: bytes, segment: int) -> None:
+    for offset in range(0, len(data), segment):
+        client.call("PUT", "/bids/bench/raw-upload/", data[offset:offset + segment],
+                    "application/octet-stream")
+
+
+@contextlib.contextmanager
+def environment(name: str, *, workers: int, threads: int, vendors: int,
+                extra_env: dict[str, str] | None = None) -> Iterator[dict[str, Any]]:
+    base = Path(os.environ.get("BENCH_TMP", "/tmp")) / f"lpse-bench-{name}-{os.getpid()}"
+    pg = Postgres(base / "pg")
+    var_dir = base / "var"
+    var_dir.mkdir(parents=True, exist_ok=True)
+    pg.start()
+    server = None
+    try:
+        env = django_env(pg, var_dir, **(extra_env or {}))
+        manage(env, "migrate", "--no-input", "-v", "0")
+        seeded = django_script(env, "seed", {"vendors": vendors})
+        server = Gunicorn(env, workers=workers, threads=threads)
+        server.start()
+        yield {"pg": pg, "env": env, "server": server, "seeded": seeded, "var": var_dir}
+    finally:
+        if server is not None:
+            server.stop()
+        pg.stop()
+        shutil.rmtree(base, ignore_errors=True)

@@ -1,0 +1,227 @@
+// Bid upload: countdown on the server's clock, resumable segmented upload, browser-side
+// SHA-256 and MD5 of every whole file (@noble/hashes, vendored), then submission.
+import { sha256 } from "../../vendor/noble-hashes/sha2.js";
+import { md5 } from "../../vendor/noble-hashes/legacy.js";
+
+const root = document.getElementById("bid-upload");
+const clock = document.getElementById("countdown");
+let serverOffset = 0;
+
+function hex(bytes) {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function csrfToken() {
+  const field = document.querySelector("[name=csrfmiddlewaretoken]");
+  if (field) return field.value;
+  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+  return match ? decodeURIComponent(match[1]) : "";
+}
+
+// --- Countdown ---------------------------------------------------------------------------
+function formatLeft(ms, days) {
+  const total = Math.floor(ms / 1000);
+  const d = Math.floor(total / 86400);
+  const h = String(Math.floor((total % 86400) / 3600)).padStart(2, "0");
+  const m = String(Math.floor((total % 3600) / 60)).padStart(2, "0");
+  const s = String(total % 60).padStart(2, "0");
+  return (d > 0 ? `${d} ${days} ` : "") + `${h}:${m}:${s}`;
+}
+
+function startCountdown() {
+  if (!clock || !clock.dataset.deadlineMs) return;
+  const deadline = Number(clock.dataset.deadlineMs);
+  serverOffset = Number(clock.dataset.serverNowMs) - Date.now();
+  const sent = Date.now();
+  fetch(clock.dataset.timeUrl, { cache: "no-store" })
+    .then((r) => r.json())
+    .then((data) => {
+      const back = Date.now();
+      serverOffset = data.now_ms - (sent + back) / 2;
+    })
+    .catch(() => {});
+  const tick = () => {
+    const left = deadline - (Date.now() + serverOffset);
+    if (left <= 0) {
+      clock.textContent = clock.dataset.closed;
+      clock.classList.replace("text-bg-primary", "text-bg-secondary");
+      const button = document.getElementById("upload-button");
+      if (button) button.disabled = true;
+      return;
+    }
+    if (root) clock.textContent = `${formatLeft(left, clock.dataset.days)} ${clock.dataset.left}`;
+    setTimeout(tick, 1000 - ((Date.now() + serverOffset) % 1000));
+  };
+  tick();
+}
+
+// --- Upload ------------------------------------------------------------------------------
+class UploadError extends Error {
+  constructor(message, retry) {
+    super(message);
+    this.retry = retry;
+  }
+}
+
+async function call(method, url, body, headers = {}) {
+  let response;
+  // A request that gets no answer (server or database restarting, connection lost without
+  // an error) is abandoned and retried: 30 s plus 16 s per MiB sent (slow connections).
+  const size = body && body.byteLength ? body.byteLength : 0;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 30000 + (size / 65536) * 1000);
+  try {
+    response = await fetch(url, {
+      method,
+      body,
+      credentials: "same-origin",
+      signal: controller.signal,
+      headers: { "X-CSRFToken": csrfToken(), Accept: "application/json", ...headers },
+    });
+  } catch (error) {
+    throw new UploadError(String(error), true);
+  } finally {
+    clearTimeout(timer);
+  }
+  let data = {};
+  try {
+    data = await response.json();
+  } catch (error) {
+    data = {};
+  }
+  if (!response.ok) {
+    const retry = response.status >= 500 || response.status === 429;
+    throw new UploadError(data.error || `HTTP ${response.status}`, retry);
+  }
+  return data;
+}
+
+const postJson = (url, data) =>
+  call("POST", url, JSON.stringify(data || {}), { "Content-Type": "application/json" });
+
+async function withRetry(action, onRetry) {
+  let delay = 1000;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await action();
+    } catch (error) {
+      if (!(error instanceof UploadError) || !error.retry || attempt >= 6) throw error;
+      onRetry(error);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 16000);
+    }
+  }
+}
+
+async function segmentDigest(bytes) {
+  if (globalThis.crypto && crypto.subtle) {
+    return hex(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)));
+  }
+  return hex(sha256(bytes));
+}
+
+function fileRow(name) {
+  const item = document.createElement("li");
+  item.className = "mb-2";
+  const label = document.createElement("div");
+  label.className = "small";
+  label.textContent = name;
+  const bar = document.createElement("progress");
+  bar.className = "w-100";
+  bar.max = 1;
+  bar.value = 0;
+  bar.setAttribute("aria-label", name);
+  item.append(label, bar);
+  document.getElementById("upload-files").append(item);
+  return { label, bar, name };
+}
+
+async function sendFile(base, file, info, say) {
+  const row = fileRow(file.name);
+  const received = new Set(info.received);
+  const wholeSha = sha256.create();
+  const wholeMd5 = md5.create();
+  const size = info.segment_size;
+  for (let index = 0; index < info.segment_count; index += 1) {
+    const bytes = new Uint8Array(
+      await file.slice(index * size, Math.min(file.size, (index + 1) * size)).arrayBuffer(),
+    );
+    wholeSha.update(bytes);
+    wholeMd5.update(bytes);
+    if (!received.has(index)) {
+      row.label.textContent = `${file.name} — ${root.dataset.msgSending}`;
+      const digest = await segmentDigest(bytes);
+      await withRetry(
+        () => call("PUT", `${base}${info.id}/segments/${index}/`, bytes,
+          { "Content-Type": "application/octet-stream", "X-Segment-SHA256": digest }),
+        () => say(`${root.dataset.msgRetry} (${file.name})`),
+      );
+    }
+    row.bar.value = (index + 1) / info.segment_count;
+  }
+  if (info.status !== "complete") {
+    await withRetry(
+      () => postJson(`${base}${info.id}/complete/`,
+        { sha256: hex(wholeSha.digest()), md5: hex(wholeMd5.digest()) }),
+      () => say(root.dataset.msgRetry),
+    );
+  }
+  row.label.textContent = `${file.name} — ${root.dataset.msgDone}`;
+}
+
+async function upload() {
+  const status = document.getElementById("upload-status");
+  const say = (text, kind = "info") => {
+    status.className = `alert alert-${kind} small`;
+    status.textContent = text;
+  };
+  const button = document.getElementById("upload-button");
+  const inputs = [...root.querySelectorAll("input[type=file]")];
+  const amount = root.querySelector("#offer-amount").value.trim();
+  if (inputs.some((input) => input.files.length === 0)) return say(root.dataset.msgNofiles, "warning");
+  if (!amount) return say(root.dataset.msgNoamount, "warning");
+  const chosen = inputs.flatMap((input) =>
+    [...input.files].map((file) => ({ file, envelope: Number(input.dataset.envelope) })));
+  const total = chosen.reduce((sum, item) => sum + item.file.size, 0);
+  if (chosen.length > Number(root.dataset.maxFiles) || total > Number(root.dataset.maxBytes)) {
+    return say(root.dataset.msgToomany, "warning");
+  }
+  button.disabled = true;
+  document.getElementById("upload-files").replaceChildren();
+  try {
+    const start = await withRetry(() => postJson(root.dataset.startUrl), () => say(root.dataset.msgRetry));
+    const base = start.urls.files;
+    const existing = start.files.map((info) => ({ ...info, used: false }));
+    if (existing.length) say(root.dataset.msgResume);
+    const plan = [];
+    for (const { file, envelope } of chosen) {
+      const match = existing.find((info) => !info.used && info.name === file.name &&
+        info.size === file.size && info.envelope === envelope &&
+        (info.last_modified === null || info.last_modified === file.lastModified));
+      if (match) match.used = true;
+      plan.push({ file, envelope, info: match || null });
+    }
+    for (const info of existing.filter((item) => !item.used)) {
+      await withRetry(() => postJson(`${base}${info.id}/remove/`), () => say(root.dataset.msgRetry));
+    }
+    for (const item of plan) {
+      if (!item.info) {
+        item.info = await withRetry(() => postJson(base, {
+          name: item.file.name, size: item.file.size, envelope: item.envelope,
+          last_modified: item.file.lastModified,
+        }), () => say(root.dataset.msgRetry));
+      }
+      await sendFile(base, item.file, item.info, say);
+    }
+    say(root.dataset.msgSubmitting);
+    const result = await withRetry(() => postJson(start.urls.submit, { offer_amount: amount }),
+      () => say(root.dataset.msgRetry));
+    window.location.assign(result.page);
+  } catch (error) {
+    say(`${error.message} ${error.retry ? root.dataset.msgFailed : ""}`, "danger");
+    button.disabled = false;
+  }
+}
+
+startCountdown();
+if (root) document.getElementById("upload-button").addEventListener("click", upload);
