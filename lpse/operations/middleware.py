@@ -25,6 +25,8 @@ READ_ONLY_ALLOWED_VIEWS = frozenset({
     "accounts:2fa_backup_codes", "accounts:password_change", "accounts:password_set",
     "accounts:password_reset", "accounts:profile", "accounts:api_token_create",
     "accounts:api_token_revoke", "set_language",
+    # Public checks that change nothing: a copy of a document or a receipt is compared.
+    "core:document_verify", "bids:receipt_verify",
 })
 
 #: Administrators keep working during maintenance (Pasal 12 d).
