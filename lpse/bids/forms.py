@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lpse.bids.models import BidFile, UnopenableCase
 
@@ -52,7 +53,8 @@ class UnlockForm(forms.Form):
 
 class TechnicalResultForm(forms.Form):
     passed = forms.TypedChoiceField(label=_("Technical evaluation"),
-                                    choices=[("1", _("Passed")), ("0", _("Failed"))],
+                                    choices=[("1", pgettext_lazy("evaluation", "Passed")),
+                                             ("0", pgettext_lazy("evaluation", "Failed"))],
                                     coerce=lambda v: v == "1")
     notes = forms.CharField(label=_("Notes"), required=False,
                             widget=forms.Textarea(attrs={"rows": 2}))

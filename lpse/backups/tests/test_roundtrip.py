@@ -17,6 +17,7 @@ from lpse.backups.archive import FILES_PREFIX
 from lpse.backups.models import BackupRun
 from lpse.backups.tests.conftest import store_some_files
 from lpse.backups.tests.helpers import destroy_site, storage_contents
+from lpse.bids.models import BidSegment
 from lpse.core.models import StoredFile
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -37,7 +38,8 @@ def test_engine_round_trip_is_exact(backup_key, tmp_path) -> None:
     files_before = storage_contents()
     # The demo data of other apps stores files too (letters, attachments, PDFs).
     assert len(files_before) >= 9
-    assert len(files_before) == StoredFile.objects.count()
+    # Every stored file is accounted for: documents, and the sealed bid segments.
+    assert len(files_before) == StoredFile.objects.count() + BidSegment.objects.count()
     archive = tmp_path / "x.tar.age"
     with archive.open("wb") as out:
         result = engine.write_backup(
