@@ -22,10 +22,7 @@ def main(path: str, pairs: list[str]) -> int:
     done = set()
     for i, block in enumerate(blocks):
         lines = block.split("\n")
-        if any(line.startswith("msgctxt") for line in lines):
-            ctx_flag = True
-        else:
-            ctx_flag = False
+        ctx_flag = any(line.startswith("msgctxt") for line in lines)
         match = re.search(r'^msgid (".*")$', block, re.M)
         if not match or ctx_flag:
             continue
