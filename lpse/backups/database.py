@@ -241,7 +241,9 @@ def pg_is_empty(alias: str = "default") -> bool:
 
 def pg_reset_schema(alias: str = "default", *, keep_as: str | None = None) -> None:
     """Give the database an empty `public` schema; with keep_as the old one is renamed
-    (kept, with all its data) instead of dropped."""
+    (kept, with all its data) instead of dropped. Extensions (pg_trgm) move into the new
+    `public` schema: a restored dump creates them "IF NOT EXISTS" and names their objects
+    as public.*."""
     connection = connections[alias]
     with connection.cursor() as cursor:
         if keep_as:
@@ -249,7 +251,36 @@ def pg_reset_schema(alias: str = "default", *, keep_as: str | None = None) -> No
         else:
             cursor.execute("DROP SCHEMA IF EXISTS public CASCADE")
         cursor.execute("CREATE SCHEMA public")
+        if keep_as:
+            for name in _pg_extensions_in(cursor, keep_as):
+                cursor.execute(f"ALTER EXTENSION {_quote(name)} SET SCHEMA public")
     connection.close()
+
+
+def pg_put_back(alias: str, kept: str) -> None:
+    """Undo `pg_reset_schema(keep_as=kept)`: the kept schema becomes `public` again, with its
+    extensions, and whatever was loaded into the new `public` is dropped."""
+    connection = connections[alias]
+    connection.close()
+    with connection.cursor() as cursor:
+        for name in _pg_extensions_in(cursor, "public"):
+            cursor.execute(f"ALTER EXTENSION {_quote(name)} SET SCHEMA {_quote(kept)}")
+        cursor.execute("DROP SCHEMA public CASCADE")
+        cursor.execute(f"ALTER SCHEMA {_quote(kept)} RENAME TO public")
+    connection.close()
+
+
+def pg_drop_schema(alias: str, name: str) -> None:
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {_quote(name)} CASCADE")
+    connection.close()
+
+
+def _pg_extensions_in(cursor: Any, schema: str) -> list[str]:
+    cursor.execute("SELECT e.extname FROM pg_extension e JOIN pg_namespace n "
+                   "ON n.oid = e.extnamespace WHERE n.nspname = %s", [schema])
+    return [row[0] for row in cursor.fetchall()]
 
 
 class PgLoader:
@@ -438,17 +469,6 @@ class SqliteLoader:
         self._tmp_path.unlink(missing_ok=True)
 
 
-def sqlite_clear(alias: str = "default") -> None:
-    """Drop every table (undoing a restore that did not complete)."""
-    connection = connections[alias]
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA foreign_keys=OFF")
-        for table in sqlite_tables(cursor):
-            cursor.execute(f"DROP TABLE IF EXISTS {_quote(table)}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-    connection.close()
-
-
 def sqlite_keep_copy(alias: str, path: Path) -> None:
     """Keep the current database (consistently) in `path` before it is replaced."""
     target = sqlite3.connect(str(path))
@@ -456,6 +476,15 @@ def sqlite_keep_copy(alias: str, path: Path) -> None:
         sqlite_copy(connections[alias].settings_dict["NAME"], target)
     finally:
         target.close()
+
+
+def sqlite_put_back(alias: str, path: Path) -> None:
+    """Undo a restore: copy the kept database back into the live one."""
+    connection = connections[alias]
+    connection.close()
+    connection.ensure_connection()
+    sqlite_copy(path, connection.connection)
+    connection.close()
 
 
 # --- Engine-independent entry points --------------------------------------------------------

@@ -25,7 +25,7 @@ from pyrage import x25519
 from lpse.audit.verify import ChainReport, verify_chain
 from lpse.backups import database
 from lpse.backups import storage as files
-from lpse.backups.archive import FILES_PREFIX, Entry
+from lpse.backups.archive import FILES_PREFIX, ArchiveDamaged, Entry
 from lpse.backups.drills import NO_SEALED_BIDS, DrillContext, drill_checks, run_checks
 from lpse.backups.engine import CheckReport, read_archive
 
@@ -68,6 +68,13 @@ class Restorer:
             try:
                 for chunk in entry.chunks():
                     loader.write(chunk)
+            except (RestoreError, ArchiveDamaged):
+                loader.abort()
+                raise
+            except Exception as exc:  # zstd, psql: a damaged dump, told as such
+                loader.abort()
+                raise RestoreError(f"BAD: {entry.name} cannot be read ({exc}); nothing of the "
+                                   "database was committed.") from exc
             except BaseException:
                 loader.abort()
                 raise
@@ -82,7 +89,13 @@ class Restorer:
                 loader.abort()
                 raise RestoreError(f"BAD: {name} does not match its SHA-256; nothing of the "
                                    "database was committed.")
-            loader.commit()
+            try:
+                loader.commit()
+            except Exception as exc:
+                with contextlib.suppress(Exception):
+                    loader.abort()
+                raise RestoreError(f"BAD: {name} could not be loaded ({exc}); nothing of the "
+                                   "database was committed.") from exc
             self.database_restored = True
 
     def _write_file(self, entry: Entry) -> None:
@@ -147,31 +160,30 @@ def restore_into_live(*, source: IO[bytes], identities: list[x25519.Identity], r
             "is kept)."
         )
     suffix = timezone.now().strftime("%Y%m%d%H%M%S")
-    kept: list[str] = []
-    if not storage_empty:
-        kept.append(f"files moved to {files.move_aside(storage, suffix)}")
-    if engine == "postgresql":
-        schema = f"lpse_replaced_{suffix}" if not db_empty else None
-        database.pg_reset_schema(alias, keep_as=schema)
-        if schema:
-            kept.append(f"database kept as PostgreSQL schema {schema}")
-    elif not db_empty:
-        path = Path(connections[alias].settings_dict["NAME"])
-        copy = path.with_name(f"{path.name}.replaced-{suffix}")
-        database.sqlite_keep_copy(alias, copy)
-        kept.append(f"database kept as {copy}")
+    # All or nothing: what the target held (even an empty schema) is set aside first and put
+    # back if anything goes wrong; it is kept after success only when it held data.
+    previous = _set_aside(alias, engine, suffix)
+    files_kept = None if storage_empty else files.move_aside(storage, suffix)
     restorer = Restorer(engine=engine, new_loader=live_loader(alias), storage=storage)
     try:
         report = read_archive(source, identities, restorer)
     except BaseException:
-        _undo(restorer, alias)
-        raise
-    finally:
         restorer.close()
+        _undo(restorer, alias, engine, previous, files_kept)
+        raise
+    restorer.close()
     if not (report.ok and restorer.database_restored):
-        # All or nothing: the target was empty (or set aside) before, so it is again.
-        _undo(restorer, alias)
-        return RestoreResult(report, False, 0, None, kept)
+        _undo(restorer, alias, engine, previous, files_kept)
+        return RestoreResult(report, False, 0, None, [])
+    kept: list[str] = []
+    if files_kept is not None:
+        kept.append(f"files moved to {files_kept}")
+    if db_empty:
+        _discard(alias, engine, previous)
+    elif engine == "postgresql":
+        kept.append(f"database kept as PostgreSQL schema {previous}")
+    else:
+        kept.append(f"database kept as {previous}")
     for connection in connections.all():
         connection.close()
     from django.contrib.contenttypes.models import ContentType
@@ -183,17 +195,44 @@ def restore_into_live(*, source: IO[bytes], identities: list[x25519.Identity], r
     return result
 
 
-def _undo(restorer: Restorer, alias: str) -> None:
+def _set_aside(alias: str, engine: str, suffix: str) -> str:
+    """Keep the target database as it is: PostgreSQL renames its schema, SQLite copies the
+    file. Returns the schema name or the copy's path."""
+    if engine == "postgresql":
+        schema = f"lpse_replaced_{suffix}"
+        database.pg_reset_schema(alias, keep_as=schema)
+        return schema
+    path = Path(connections[alias].settings_dict["NAME"])
+    copy = path.with_name(f"{path.name}.replaced-{suffix}")
+    database.sqlite_keep_copy(alias, copy)
+    return str(copy)
+
+
+def _discard(alias: str, engine: str, previous: str) -> None:
+    if engine == "postgresql":
+        database.pg_drop_schema(alias, previous)
+    else:
+        Path(previous).unlink(missing_ok=True)
+
+
+def _undo(restorer: Restorer, alias: str, engine: str, previous: str,
+          files_kept: Path | None) -> None:
+    """Put the target back exactly as it was before the restore began."""
     for name in restorer.files_written:
         with contextlib.suppress(OSError):
             restorer.storage.delete(name)
-    if restorer.database_restored:
-        if database.engine_of(alias) == "postgresql":
-            database.pg_reset_schema(alias)
-        else:
-            database.sqlite_clear(alias)
     restorer.files_written.clear()
+    if files_kept is not None:
+        files.move_back(restorer.storage, files_kept)
+    if engine == "postgresql":
+        database.pg_put_back(alias, previous)
+    else:
+        if restorer.database_restored:
+            database.sqlite_put_back(alias, Path(previous))
+        Path(previous).unlink(missing_ok=True)
     restorer.database_restored = False
+    for connection in connections.all():
+        connection.close()
 
 
 def check_stored_files(alias: str, written: dict[str, tuple[int, str]]) -> list[str]:

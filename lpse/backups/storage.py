@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import os
 import shutil
 from collections.abc import Iterator
@@ -122,6 +124,18 @@ def move_aside(storage: Storage, suffix: str) -> Path:
     for child in sorted(root.iterdir()):
         shutil.move(str(child), str(kept / child.name))
     return kept
+
+
+def move_back(storage: Storage, kept: Path) -> None:
+    """Undo `move_aside`: the kept files return to the (emptied) storage directory."""
+    root = Path(storage.location)  # type: ignore[attr-defined]
+    # The directories the failed restore created (its files are already deleted).
+    for directory in sorted((p for p in root.rglob("*") if p.is_dir()), reverse=True):
+        with contextlib.suppress(OSError):
+            directory.rmdir()
+    for child in sorted(kept.iterdir()):
+        shutil.move(str(child), str(root / child.name))
+    kept.rmdir()
 
 
 def default() -> Storage:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -121,3 +122,46 @@ def test_restore_of_a_tampered_archive_commits_nothing_wrong(archive, backup_key
     call_command("restore", str(archive), "--identity", str(backup_key.identity_file),
                  stdout=io.StringIO(), stderr=io.StringIO())
     assert not database.is_empty()
+
+
+@pytest.mark.parametrize("damage", ["dump", "last file"])
+def test_a_failed_replace_puts_the_site_back_as_it_was(archive, backup_key, tmp_path,
+                                                       damage) -> None:
+    """--replace with a damaged archive: the restore fails clearly and the live database and
+    files are exactly what they were (nothing set aside is left behind)."""
+    from django.conf import settings
+    from django.db import connection
+
+    from lpse.backups import database
+    from lpse.backups.tests.helpers import storage_contents
+
+    report = services.archive_verify(path=archive, identities=backup_key.identities)
+    target = (report.manifest["database"]["entry"] if damage == "dump"
+              else _file_entries(archive, backup_key)[-1])
+    tampered = tmp_path / "tampered.tar.age"
+    rewrite_archive(archive, tampered, backup_key.identities[0], flip_in=target)
+    store_some_files(1, purpose="test.after")  # the site went on after the backup
+    stats_before = {n: s for n, s in database.table_stats().items()
+                    if not n.startswith(("audit_", "backups_"))}
+    files_before = storage_contents()
+
+    with pytest.raises(CommandError, match="FAILED|BAD|damaged"):
+        call_command("restore", str(tampered), "--identity", str(backup_key.identity_file),
+                     "--replace", stdout=io.StringIO(), stderr=io.StringIO())
+
+    assert {n: s for n, s in database.table_stats().items()
+            if not n.startswith(("audit_", "backups_"))} == stats_before
+    assert storage_contents() == files_before
+    media = Path(settings.MEDIA_ROOT)
+    assert not list(media.parent.glob(media.name + ".replaced-*"))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'lpse_%'")
+            assert cursor.fetchone()[0] == 0
+            cursor.execute("SELECT count(*) FROM pg_extension e JOIN pg_namespace n "
+                           "ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm' "
+                           "AND n.nspname = 'public'")
+            assert cursor.fetchone()[0] == 1
+    else:
+        db = Path(connection.settings_dict["NAME"])
+        assert not list(db.parent.glob(db.name + ".replaced-*"))
