@@ -145,7 +145,7 @@ def test_a_failed_replace_puts_the_site_back_as_it_was(archive, backup_key, tmp_
                     if not n.startswith(("audit_", "backups_"))}
     files_before = storage_contents()
 
-    with pytest.raises(CommandError, match="FAILED|BAD|damaged"):
+    with pytest.raises(CommandError, match=r"FAILED|BAD|damaged"):
         call_command("restore", str(tampered), "--identity", str(backup_key.identity_file),
                      "--replace", stdout=io.StringIO(), stderr=io.StringIO())
 
