@@ -146,6 +146,15 @@ def evaluate(key: str, cache: dict[str, Any] | None = None) -> Outcome:
         check = next(c for c in report["checks"]
                      if c["key"] == ("users" if key == "user_growth" else "data_bytes"))
         return OK, {"text": check["text"], **check["detail"]}, check["text"]
+    if key.startswith("content."):
+        # Portal content (Lampiran 5, 1.a.6–1.a.10): when it last changed is the evidence;
+        # whether it is up to date is for the administrator to judge.
+        from lpse.catalog.selectors import content_last_changed
+
+        if "content" not in cache:
+            cache["content"] = content_last_changed()
+        changed = cache["content"][key.removeprefix("content.")]
+        return None, {"last_changed": changed.isoformat() if changed else None}, ""
     if key == "windows":
         system = platform.system()
         if system != "Windows":

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -123,3 +123,20 @@ def test_checklist_sop_source_measures_daily_completion():
     assert row.recorded
     assert row.cases == 1
     assert row.breach_count == 0
+
+
+def test_portal_content_items_carry_when_the_content_last_changed():
+    """Lampiran 5, 1.a.6–1.a.10: the evidence is when each kind of content last changed; an
+    administrator judges whether it is up to date."""
+    from lpse.catalog.services import news_create
+
+    news_create(actor=make_user(role=Role.APPADMIN), title="Jadwal pelatihan Desember",
+                body="Pelatihan penyedia setiap Rabu dan Kamis.")
+    run = checklist_open(frequency="weekly", day=date(2026, 11, 26))
+    news = run.entries.get(item_code="1.a.7")
+    assert news.result == "pending"
+    changed = news.evidence["last_changed"]
+    assert changed is not None
+    assert abs(timezone.now() - datetime.fromisoformat(changed)) < timedelta(minutes=5)
+    for code in ("1.a.6", "1.a.8", "1.a.9", "1.a.10"):
+        assert "last_changed" in run.entries.get(item_code=code).evidence
