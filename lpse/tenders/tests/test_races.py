@@ -15,7 +15,7 @@ from lpse.tenders.schedule import StageWindow
 from lpse.tenders.stages import StageCode
 from lpse.tenders.tests.factories import committee_member, make_package, make_tender, make_vendor
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _race(*calls):
