@@ -16,3 +16,9 @@ def _ticket_attachment(user: User, stored: StoredFile) -> bool:
     return TicketAttachment.objects.filter(
         file=stored, internal=False, ticket__requester=user
     ).exists()
+
+
+@register_file_access("helpdesk.diagnostics_package")
+def _diagnostics_package(user: User, stored: StoredFile) -> bool:
+    """The LKPP escalation package of an upload problem (3.7): desk staff only."""
+    return can_read_desk(user)
