@@ -7,14 +7,14 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lpse.accounts.access import perm_required, request_user
-from lpse.accounts.roles import Perm
+from lpse.accounts.roles import Perm, has_perm
 from lpse.core.calendar import to_wib
 from lpse.core.request_context import client_ip
 from lpse.helpdesk import diagnostics, forms, support_sessions
@@ -44,7 +44,11 @@ def diagnostics_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _run_for(request: HttpRequest, pk: int) -> DiagnosticsRun:
+    """A run of a ticket on the desk; its findings are upload attempts, so reading them also
+    needs `bids.view_upload_attempts` (the head reads tickets, not attempts)."""
     user = _desk_reader(request)
+    if not has_perm(user, Perm.VIEW_UPLOAD_ATTEMPTS):
+        raise PermissionDenied(Perm.VIEW_UPLOAD_ATTEMPTS.value)
     return get_object_or_404(
         DiagnosticsRun.objects.filter(ticket__in=tickets_for_desk(user)).select_related(
             "ticket", "officer", "package", "escalation", "reply"), pk=pk)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from lpse.accounts.access import PermRequiredMixin, perm_required, request_user
 from lpse.accounts.models import User
-from lpse.accounts.roles import Perm
+from lpse.accounts.roles import Perm, has_perm
 from lpse.core.calendar import localdate_wib
 from lpse.core.files import file_response
 from lpse.core.tables import FilteredTableView
@@ -301,6 +301,7 @@ def _ticket_context(user: User, ticket: Ticket) -> dict[str, Any]:
         "lkpp_update_form": forms.LkppUpdateForm(),
         "canned": canned_responses_for(user).filter(is_active=True),
         "is_upload_ticket": ticket.category == Ticket.Category.BID_UPLOAD,
+        "can_read_attempts": has_perm(user, Perm.VIEW_UPLOAD_ATTEMPTS),
         "diagnostics_runs": ticket.diagnostics_runs.select_related("officer"),
         "support_sessions": ticket.support_sessions.all(),
     }

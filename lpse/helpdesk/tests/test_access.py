@@ -65,8 +65,8 @@ MATRIX = [
     # Upload problems (3.7): diagnostics, outcomes, support sessions.
     Access(lambda o: f"/helpdesk/desk/{o['upload_ticket'].pk}/diagnostics/", allowed=HANDLERS,
            denied=403, method="post"),
-    Access(lambda o: f"/helpdesk/desk/diagnostics/{o['run'].pk}/", allowed=READERS,
-           denied=403),
+    Access(lambda o: f"/helpdesk/desk/diagnostics/{o['run'].pk}/",
+           allowed=HANDLERS | {Role.AUDITOR}, denied=403),
     Access(lambda o: f"/helpdesk/desk/diagnostics/{o['run'].pk}/retry/", allowed=HANDLERS,
            denied=403, method="post"),
     Access(lambda o: f"/helpdesk/desk/support/{o['session'].pk}/", allowed=HANDLERS,
