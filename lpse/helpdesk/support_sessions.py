@@ -76,6 +76,8 @@ def live_session(*, actor: User, session: SupportSession) -> SupportSession:
         raise PermissionDenied(Perm.HANDLE_TICKETS.value)
     if session.revoked_at is not None:
         raise SessionUnavailable(_("The vendor has revoked this support session."))
+    if session.ticket.status in (Ticket.Status.CLOSED, Ticket.Status.MERGED):
+        raise SessionUnavailable(_("The request is closed: its support session has ended."))
     if not session.is_live():
         raise SessionUnavailable(_("This support session has expired. Ask the vendor to "
                                    "grant a new one from their request."))

@@ -234,6 +234,17 @@ def test_expired_session_is_refused_with_a_clear_message(officer, case, client_f
     assert 'data-testid="support-unavailable"' in response.content.decode()
 
 
+def test_a_closed_request_ends_its_session(officer, case) -> None:
+    session = support_sessions.support_session_grant(actor=case["vendor"].account,
+                                                     ticket=case["ticket"], minutes=60)
+    services.ticket_reply(actor=officer, ticket=case["ticket"], body="Sudah normal.",
+                          resolve=True)
+    services.ticket_close(actor=officer, ticket=case["ticket"])
+    session.refresh_from_db()
+    with pytest.raises(support_sessions.SessionUnavailable):
+        support_sessions.bid_status_view(actor=officer, session=session)
+
+
 def test_vendor_cannot_grant_for_anothers_ticket(case) -> None:
     other_user = case["other"].account
     with pytest.raises(PermissionDenied):
