@@ -28,6 +28,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,7 +39,13 @@ from lpse.bids.models import Bid, UploadAttempt
 from lpse.bids.sealing import BID_TYPES, SNIFF_BYTES, TYPE_NAMES, detect_type
 from lpse.core.files import open_stored, store_bytes
 from lpse.helpdesk import services
-from lpse.helpdesk.models import DiagnosticsRun, Ticket, TicketEvent
+from lpse.helpdesk.models import (
+    DiagnosticsRun,
+    Ticket,
+    TicketAttachment,
+    TicketEvent,
+    TicketMessage,
+)
 from lpse.tenders.models import Tender
 
 PACKAGE_PURPOSE = "helpdesk.diagnostics_package"
@@ -125,9 +132,17 @@ def check_bid_file(head: bytes, size: int) -> dict[str, Any]:
             "ok": type_ok and size_ok, "problems": problems}
 
 
+def vendor_attachments(ticket: Ticket) -> QuerySet[TicketAttachment]:
+    """Files the requester sent: with the request or their messages (not the desk's reply
+    attachments, never internal ones)."""
+    return ticket.attachments.filter(internal=False).filter(
+        Q(message__isnull=True) | Q(message__kind=TicketMessage.Kind.REQUESTER)
+    ).select_related("file").order_by("pk")
+
+
 def _attachments(ticket: Ticket) -> list[dict[str, Any]]:
     checked = []
-    for attachment in ticket.attachments.filter(internal=False).select_related("file"):
+    for attachment in vendor_attachments(ticket):
         stored = attachment.file
         try:
             with open_stored(stored) as handle:
@@ -279,7 +294,7 @@ def package_bytes(run: DiagnosticsRun) -> bytes:
         writer.writeheader()
         writer.writerows(attempts)
         archive.writestr("upload-attempts.csv", table.getvalue())
-        for attachment in ticket.attachments.filter(internal=False).select_related("file"):
+        for attachment in vendor_attachments(ticket):
             try:
                 with open_stored(attachment.file) as handle:
                     data = handle.read()

@@ -21,6 +21,7 @@ from lpse.helpdesk import diagnostics, services, sop, support_sessions
 from lpse.helpdesk.models import DiagnosticsRun, LkppEscalation, Ticket, TicketEvent
 from lpse.helpdesk.tests.factories import (
     PDF_BYTES,
+    PNG_BYTES,
     phone_ticket,
     running_tender,
     upload,
@@ -154,7 +155,13 @@ def test_no_fault_please_retry_emails_the_vendor_and_resolves(
 
 
 def test_forward_to_lkpp_escalates_with_a_package_without_passwords(officer, case) -> None:
+    # The desk's own reply attachments and internal notes are not the vendor's files.
+    services.ticket_reply(actor=officer, ticket=case["ticket"], body="Kami periksa.",
+                          files=[upload(PNG_BYTES, "panduan.png")])
+    services.ticket_note(actor=officer, ticket=case["ticket"], body="Catatan",
+                         files=[upload(PDF_BYTES, "internal.pdf")])
     run = diagnostics.diagnostics_start(actor=officer, ticket=case["ticket"])
+    assert [a["name"] for a in run.findings["attachments"]] == ["penawaran.pdf"]
     run = diagnostics.diagnostics_forward_lkpp(
         actor=officer, run=run, conclusion="Galat server berulang.", reference="LKPP-2026-77")
     ticket = Ticket.objects.get(pk=case["ticket"].pk)
