@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 import psycopg
+import zstandard
 from django.core.files.storage import FileSystemStorage, Storage
 from django.db import connections
 from django.utils import timezone
@@ -68,6 +69,12 @@ class Restorer:
             try:
                 for chunk in entry.chunks():
                     loader.write(chunk)
+            except zstandard.ZstdError as exc:
+                # A damaged dump may fail to decompress before its SHA-256 is checked.
+                loader.abort()
+                raise RestoreError(f"BAD: {entry.name} is damaged (it cannot be "
+                                   "decompressed); nothing of the database was committed."
+                                   ) from exc
             except BaseException:
                 loader.abort()
                 raise
