@@ -295,3 +295,25 @@ def test_vendor_grants_and_revokes_from_the_ticket_page(case, client_for) -> Non
     session.refresh_from_db()
     assert session.revoked_at is not None
     assert not session.live
+
+
+def test_ticket_pages_show_runs_and_sessions(officer, case, client_for) -> None:
+    ticket = case["ticket"]
+    run = diagnostics.diagnostics_start(actor=officer, ticket=ticket)
+    session = support_sessions.support_session_grant(actor=case["vendor"].account,
+                                                     ticket=ticket, minutes=30)
+    run = diagnostics.diagnostics_forward_lkpp(actor=officer, run=run, conclusion="x",
+                                               reference="LKPP-9")
+    desk = client_for(officer).get(f"/helpdesk/desk/{ticket.pk}/").content.decode()
+    assert f"/helpdesk/desk/diagnostics/{run.pk}/" in desk
+    assert f"/helpdesk/desk/support/{session.pk}/" in desk
+    assert f"/files/{run.package_id}/" in desk
+    # The head reads the ticket, not the upload attempts behind the diagnostics.
+    head = client_for(make_user(Role.HEAD)).get(f"/helpdesk/desk/{ticket.pk}/").content.decode()
+    assert f"/helpdesk/desk/diagnostics/{run.pk}/" not in head
+    assert f"/files/{run.package_id}/" not in head
+    detail = client_for(officer).get(f"/helpdesk/desk/diagnostics/{run.pk}/").content.decode()
+    assert "LKPP-9" in detail
+    assert 'data-testid="diag-package"' in detail
+    mine = client_for(case["vendor"].account).get(f"/helpdesk/my/{ticket.pk}/").content.decode()
+    assert f"/helpdesk/my/{ticket.pk}/support/{session.pk}/revoke/" in mine
