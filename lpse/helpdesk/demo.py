@@ -1,11 +1,13 @@
-"""Demo helpdesk: canned answers, knowledge-base articles and tickets in every state."""
+"""Demo helpdesk: canned answers, knowledge-base articles, tickets in every state, and an
+upload problem (3.7) with its diagnostics."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from lpse.accounts.models import User
 from lpse.core.calendar import add_working_minutes
 from lpse.core.demodata import DemoContext
 from lpse.helpdesk import services
@@ -122,3 +124,33 @@ def seed(context: DemoContext) -> None:
         received_at=late_received)
     assert late.first_response_due is not None
     services.sla_check(now=max(now, add_working_minutes(late_received, 400)))
+    _upload_problem(officer, users["cv.mitra"], now)
+
+
+def _upload_problem(officer: User, vendor_user: User, now: datetime) -> None:
+    """Procedure 3.7: an upload problem reported by a vendor, with a failed attempt on record
+    and the diagnostics run, its outcome still to be chosen by the officer."""
+    from lpse.bids.models import UploadAttempt
+    from lpse.helpdesk import diagnostics
+    from lpse.tenders.models import Participant, Tender
+
+    vendor = getattr(vendor_user, "vendor", None)
+    participant = Participant.objects.filter(
+        vendor=vendor, tender__status=Tender.Status.PUBLISHED).select_related("tender").first() \
+        if vendor is not None else None
+    tender = participant.tender if participant is not None else None
+    UploadAttempt.objects.create(
+        started_at=now - timedelta(minutes=25), finished_at=now - timedelta(minutes=24),
+        user=vendor_user, vendor=vendor, tender=tender, action=UploadAttempt.Action.SEGMENT,
+        file_name="dokumen-penawaran.pdf", segment_index=4, bytes_expected=8 * 1024 * 1024,
+        bytes_received=3 * 1024 * 1024, stage=UploadAttempt.Stage.TRANSFER,
+        code="disconnected", message="The connection was interrupted during the upload.",
+        client_ip="192.0.2.10", user_agent="Mozilla/5.0 (Windows NT 10.0) Firefox/140.0")
+    ticket = services.ticket_create(
+        actor=vendor_user, channel=Ticket.Channel.WEB_ACCOUNT, requester=vendor_user,
+        requester_type=Ticket.RequesterType.VENDOR, requester_name="",
+        category=Ticket.Category.BID_UPLOAD, subject="Unggahan penawaran terhenti",
+        description="Unggahan berhenti di tengah jalan dan tidak bisa dilanjutkan.",
+        tender_code=tender.code if tender is not None else "", received_at=now - timedelta(
+            minutes=20))
+    diagnostics.diagnostics_start(actor=officer, ticket=ticket)

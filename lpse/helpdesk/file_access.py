@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from lpse.accounts.models import User
+from lpse.accounts.roles import Perm, has_perm
 from lpse.core.files import register_file_access
 from lpse.core.models import StoredFile
 from lpse.helpdesk.models import TicketAttachment
@@ -16,3 +17,10 @@ def _ticket_attachment(user: User, stored: StoredFile) -> bool:
     return TicketAttachment.objects.filter(
         file=stored, internal=False, ticket__requester=user
     ).exists()
+
+
+@register_file_access("helpdesk.diagnostics_package")
+def _diagnostics_package(user: User, stored: StoredFile) -> bool:
+    """The LKPP escalation package of an upload problem (3.7): desk staff who may read
+    upload attempts."""
+    return can_read_desk(user) and has_perm(user, Perm.VIEW_UPLOAD_ATTEMPTS)

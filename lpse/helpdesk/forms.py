@@ -13,6 +13,7 @@ from lpse.accounts.models import User
 from lpse.helpdesk.models import Article, CannedResponse, LkppEscalation, Ticket
 from lpse.helpdesk.selectors import handlers
 
+SUPPORT_DURATIONS = [(15, _("15 minutes")), (30, _("30 minutes")), (60, _("1 hour"))]
 ATTACHMENT_HELP = _("Optional. PDF, JPEG or PNG, at most 5 MB.")
 
 
@@ -187,3 +188,29 @@ class ReportPeriodForm(forms.Form):
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             raise forms.ValidationError(_("The start must not be after the end."))
         return data
+
+
+class DiagnosticsRetryForm(forms.Form):
+    """Outcome "no fault, please retry" (Lampiran III 3.7 step 3)."""
+
+    conclusion = forms.CharField(label=_("What the diagnostics showed"),
+                                 widget=forms.Textarea(attrs={"rows": 3}))
+    message = forms.CharField(label=_("Message to the vendor"),
+                              widget=forms.Textarea(attrs={"rows": 4}),
+                              help_text=_("E-mailed to the vendor; the ticket is resolved."))
+
+
+class DiagnosticsLkppForm(forms.Form):
+    """Outcome "forward to LKPP" (Lampiran III 3.7 step 4)."""
+
+    conclusion = forms.CharField(label=_("What the diagnostics showed"),
+                                 widget=forms.Textarea(attrs={"rows": 3}))
+    reference = forms.CharField(label=_("LKPP reference number"), max_length=80)
+    summary = forms.CharField(label=_("What was sent to LKPP"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}),
+                              help_text=_("Optional; the conclusion is used when empty."))
+
+
+class SupportSessionForm(forms.Form):
+    minutes = forms.TypedChoiceField(label=_("Duration of the read-only access"), coerce=int,
+                                     initial=30, choices=SUPPORT_DURATIONS)

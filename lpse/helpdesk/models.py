@@ -8,9 +8,11 @@ history is kept as `TicketEvent` rows (who did what, when): the SOP report reads
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -19,7 +21,9 @@ from lpse.core.models import StoredFile, TimeStampedModel
 __all__ = [
     "Article",
     "CannedResponse",
+    "DiagnosticsRun",
     "LkppEscalation",
+    "SupportSession",
     "Ticket",
     "TicketAttachment",
     "TicketEvent",
@@ -249,6 +253,9 @@ class TicketEvent(models.Model):
         CLOSED = "closed", _("Closed")
         RATED = "rated", _("Rated")
         LINKED = "linked", _("Record linked")
+        DIAGNOSED = "diagnosed", _("Upload diagnostics run")
+        SUPPORT_GRANTED = "support_granted", _("Support session granted")
+        SUPPORT_REVOKED = "support_revoked", _("Support session revoked")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
@@ -374,3 +381,80 @@ class Article(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class DiagnosticsRun(models.Model):
+    """The helpdesk's investigation of a vendor who cannot upload (Lampiran III 3.7 step 2):
+    the system's own diagnostic record read for the ticket's vendor and tender — never the
+    vendor's password. `findings` is a snapshot taken when the run started."""
+
+    class Outcome(models.TextChoices):
+        RETRY = "retry", _("No fault found: please retry")
+        LKPP = "lkpp", _("Forwarded to LKPP")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE,
+                               related_name="diagnostics_runs")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                related_name="+", verbose_name=_("officer"))
+    started_at = models.DateTimeField(_("started at"), db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    findings = models.JSONField(_("findings"), default=dict, blank=True)
+    conclusion = models.TextField(_("conclusion"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices,
+                               blank=True)
+    outcome_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
+    reply = models.ForeignKey(TicketMessage, on_delete=models.SET_NULL, null=True,
+                              blank=True, related_name="+")
+    escalation = models.ForeignKey(LkppEscalation, on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="diagnostics_runs")
+    package = models.OneToOneField(StoredFile, on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="+",
+                                   verbose_name=_("escalation package"))
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("upload diagnostics run")
+        verbose_name_plural = _("upload diagnostics runs")
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}:diagnostics:{self.pk}"
+
+    @property
+    def minutes(self) -> int | None:
+        """How long the investigation took (started → concluded), in whole minutes."""
+        if self.finished_at is None:
+            return None
+        return int((self.finished_at - self.started_at).total_seconds() // 60)
+
+
+class SupportSession(models.Model):
+    """A time-limited, read-only view of a vendor's bid status pages that the vendor grants
+    to the helpdesk for one ticket (instead of ever sharing a password)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE,
+                               related_name="support_sessions")
+    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("vendor"))
+    tender_code = models.CharField(_("tender code"), max_length=40)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("granted by"))
+    granted_at = models.DateTimeField(_("granted at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    views = models.PositiveIntegerField(_("pages viewed"), default=0)
+
+    class Meta:
+        ordering = ["-granted_at", "-pk"]
+        verbose_name = _("support session")
+        verbose_name_plural = _("support sessions")
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}:support:{self.pk}"
+
+    def is_live(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and now < self.expires_at
+
+    @property
+    def live(self) -> bool:
+        return self.is_live()

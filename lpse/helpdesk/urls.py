@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lpse.helpdesk import views
+from lpse.helpdesk import support_views, views
 
 app_name = "helpdesk"
 
@@ -18,6 +18,9 @@ urlpatterns = [
          name="public_ticket_file"),
     path("my/", views.MyTicketListView.as_view(), name="my_tickets"),
     path("my/<int:pk>/", views.my_ticket, name="my_ticket"),
+    path("my/<int:pk>/support/", support_views.support_grant, name="support_grant"),
+    path("my/<int:pk>/support/<int:session_pk>/revoke/", support_views.support_revoke,
+         name="support_revoke"),
     # The desk
     path("desk/", views.DeskListView.as_view(), name="desk"),
     path("desk/new/", views.quick_log, name="quick_log"),
@@ -26,6 +29,13 @@ urlpatterns = [
     path("desk/canned/<int:pk>/", views.canned_edit, name="canned_edit"),
     path("desk/canned/fill/", views.canned_fill, name="canned_fill"),
     path("desk/lkpp/<int:pk>/", views.lkpp_update, name="lkpp_update"),
+    path("desk/diagnostics/<int:pk>/", support_views.diagnostics_detail,
+         name="diagnostics_detail"),
+    path("desk/diagnostics/<int:pk>/<slug:outcome>/", support_views.diagnostics_outcome,
+         name="diagnostics_outcome"),
+    path("desk/support/<int:pk>/", support_views.support_view, name="support_view"),
+    path("desk/<int:pk>/diagnostics/", support_views.diagnostics_start,
+         name="diagnostics_start"),
     path("desk/<int:pk>/", views.desk_ticket, name="desk_ticket"),
     path("desk/<int:pk>/<slug:action>/", views.desk_action, name="desk_action"),
     path("reports/", views.report, name="report"),

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from lpse.accounts.access import PermRequiredMixin, perm_required, request_user
 from lpse.accounts.models import User
-from lpse.accounts.roles import Perm
+from lpse.accounts.roles import Perm, has_perm
 from lpse.core.calendar import localdate_wib
 from lpse.core.files import file_response
 from lpse.core.tables import FilteredTableView
@@ -160,7 +160,11 @@ def _requester_page(request: HttpRequest, ticket: Ticket, *, base_url: str,
     public_messages = ticket.messages.filter(
         kind__in=[TicketMessage.Kind.REQUESTER, TicketMessage.Kind.REPLY])
     attachments = ticket.attachments.filter(internal=False).select_related("file")
+    owner = user is not None and ticket.requester_id == user.pk and ticket.vendor_id is not None
     return render(request, "helpdesk/requester_ticket.html", {
+        "can_grant_support": owner and ticket.is_open and bool(ticket.tender_code),
+        "support_sessions": ticket.support_sessions.all() if owner else [],
+        "support_form": forms.SupportSessionForm(prefix="support"),
         "ticket": ticket, "conversation": public_messages,
         "attachments": [(a, file_url(a.file_id)) for a in attachments],
         "message_form": message_form, "rating_form": rating_form,
@@ -296,6 +300,10 @@ def _ticket_context(user: User, ticket: Ticket) -> dict[str, Any]:
         "lkpp_form": forms.LkppForm(),
         "lkpp_update_form": forms.LkppUpdateForm(),
         "canned": canned_responses_for(user).filter(is_active=True),
+        "is_upload_ticket": ticket.category == Ticket.Category.BID_UPLOAD,
+        "can_read_attempts": has_perm(user, Perm.VIEW_UPLOAD_ATTEMPTS),
+        "diagnostics_runs": ticket.diagnostics_runs.select_related("officer"),
+        "support_sessions": ticket.support_sessions.all(),
     }
 
 

@@ -29,3 +29,38 @@ def phone_ticket(actor: User, **fields: Any) -> Ticket:
     }
     values.update(fields)
     return ticket_create(actor=actor, **values)
+
+
+def ensure_master_data() -> None:
+    """The catalog's master data (seeded by its migration) is flushed by transactional tests
+    that ran before; put it back when it is missing."""
+    import importlib
+
+    from django.apps import apps
+
+    from lpse.catalog.models import ProcurementCategory
+
+    if not ProcurementCategory.objects.exists():
+        importlib.import_module("lpse.catalog.migrations.0002_seed_master_data").seed(apps, None)
+
+
+def running_tender() -> Any:
+    """A published tender (interim offers: no opening keys needed for these tests)."""
+    from lpse.bids.testing import without_sealed_bids
+    from lpse.tenders.tests.factories import make_tender
+
+    ensure_master_data()
+    with without_sealed_bids():
+        return make_tender()
+
+
+def upload_problem_ticket(vendor_user: User, tender_code: str, **fields: Any) -> Ticket:
+    """The vendor reports an upload problem from their account."""
+    values: dict[str, Any] = {
+        "actor": vendor_user, "channel": Ticket.Channel.WEB_ACCOUNT, "requester": vendor_user,
+        "requester_type": Ticket.RequesterType.VENDOR, "requester_name": "",
+        "category": Ticket.Category.BID_UPLOAD, "subject": "Gagal unggah penawaran",
+        "description": "Unggahan berhenti di tengah jalan.", "tender_code": tender_code,
+    }
+    values.update(fields)
+    return ticket_create(**values)

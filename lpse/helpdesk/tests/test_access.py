@@ -7,9 +7,10 @@ import pytest
 from lpse.accounts.roles import Role
 from lpse.accounts.tests.factories import make_user
 from lpse.core.testing.access import Access, check_matrix
-from lpse.helpdesk import services
+from lpse.helpdesk import diagnostics, services, support_sessions
 from lpse.helpdesk.models import Ticket
-from lpse.helpdesk.tests.factories import PDF_BYTES, phone_ticket, upload
+from lpse.helpdesk.tests.factories import PDF_BYTES, phone_ticket, upload, upload_problem_ticket
+from lpse.tenders.tests.factories import make_vendor
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +23,11 @@ EVERYONE = set(Role)
 def objects(users_by_role):
     officer = users_by_role[Role.HELPDESK]
     vendor = users_by_role[Role.VENDOR]
+    make_vendor("CV Matriks", user=vendor)
+    upload_ticket = upload_problem_ticket(vendor, "T-MATRIX-1")
+    run = diagnostics.diagnostics_start(actor=officer, ticket=upload_ticket)
+    session = support_sessions.support_session_grant(actor=vendor, ticket=upload_ticket,
+                                                     minutes=30)
     ticket = services.ticket_create(
         actor=vendor, channel=Ticket.Channel.WEB_ACCOUNT, requester=vendor,
         requester_type=Ticket.RequesterType.VENDOR, requester_name="",
@@ -31,7 +37,8 @@ def objects(users_by_role):
     draft = services.article_save(actor=officer, article=None, title="Draf",
                                   category=Ticket.Category.OTHER, body="…",
                                   is_published=False)
-    return {"ticket": ticket, "article": article, "draft": draft}
+    return {"ticket": ticket, "article": article, "draft": draft,
+            "upload_ticket": upload_ticket, "run": run, "session": session}
 
 
 MATRIX = [
@@ -55,6 +62,20 @@ MATRIX = [
     Access("/helpdesk/reports/", allowed={Role.HEAD, Role.HELPDESK, Role.AUDITOR}, denied=403),
     Access("/helpdesk/reports/tickets.csv", allowed={Role.HEAD, Role.HELPDESK, Role.AUDITOR},
            denied=403),
+    # Upload problems (3.7): diagnostics, outcomes, support sessions.
+    Access(lambda o: f"/helpdesk/desk/{o['upload_ticket'].pk}/diagnostics/", allowed=HANDLERS,
+           denied=403, method="post"),
+    Access(lambda o: f"/helpdesk/desk/diagnostics/{o['run'].pk}/",
+           allowed=HANDLERS | {Role.AUDITOR}, denied=403),
+    Access(lambda o: f"/helpdesk/desk/diagnostics/{o['run'].pk}/retry/", allowed=HANDLERS,
+           denied=403, method="post"),
+    Access(lambda o: f"/helpdesk/desk/support/{o['session'].pk}/", allowed=HANDLERS,
+           denied=403),
+    Access(lambda o: f"/helpdesk/my/{o['upload_ticket'].pk}/support/", allowed={Role.VENDOR},
+           method="post", data={"support-minutes": "30"}),
+    # Last: revoking ends the session the entry above opens.
+    Access(lambda o: f"/helpdesk/my/{o['upload_ticket'].pk}/support/{o['session'].pk}/revoke/",
+           allowed={Role.VENDOR}, method="post"),
 ]
 
 

@@ -1,6 +1,6 @@
 """Browser walks of the helpdesk procedure (Lampiran II 2.1–2.2): a phone request logged,
 answered and resolved; a public web request with article suggestions, answered and rated
-through the signed link."""
+through the signed link; an upload problem (Lampiran III 3.7) diagnosed without a password."""
 
 from __future__ import annotations
 
@@ -128,3 +128,72 @@ def test_public_web_request_with_suggestions_answered_through_the_signed_link(
     public.get_by_label("4 – puas").check()
     public.get_by_role("button", name="Kirim penilaian").click()
     expect(public.get_by_test_id("ticket-status")).to_have_text("Ditutup")
+
+
+def test_upload_problem_diagnosed_and_vendor_told_to_retry(new_page, smtp) -> None:
+    """Procedure 3.7 without a password: the vendor reports, the officer runs the system's
+    diagnostics (the failed attempt is listed), answers "no fault, please retry", and the
+    vendor reads the answer."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lpse.bids.models import UploadAttempt
+    from lpse.helpdesk.models import DiagnosticsRun
+    from lpse.helpdesk.tests.factories import running_tender
+    from lpse.tenders.tests.factories import make_vendor
+
+    make_user(Role.HELPDESK, username="siti", full_name="Siti Nurhaliza")
+    account = make_user(Role.VENDOR, username="cv.mitra", email="ade@mitra.test",
+                        full_name="Ade Sutisna")
+    vendor = make_vendor("CV Mitra Jaya", user=account)
+    tender = running_tender()
+    UploadAttempt.objects.create(
+        started_at=timezone.now() - timedelta(minutes=12), finished_at=timezone.now(),
+        user=account, vendor=vendor, tender=tender, action=UploadAttempt.Action.SEGMENT,
+        file_name="penawaran.pdf", segment_index=2, bytes_expected=8 * 1024 * 1024,
+        stage=UploadAttempt.Stage.TRANSFER, code="disconnected",
+        message="The connection was interrupted during the upload.", client_ip="10.1.2.3")
+
+    # The vendor reports the problem from their account (step 1).
+    page = new_page()
+    browser_login(page, "cv.mitra")
+    page.goto("/helpdesk/new/")
+    page.get_by_label("Kategori").select_option(label="Unggah penawaran")
+    page.get_by_label("Perihal").fill("Unggahan penawaran gagal")
+    page.get_by_label("Pertanyaan atau masalah Anda").fill("Unggahan berhenti di tengah.")
+    page.get_by_label("Kode tender").fill(tender.code)
+    page.get_by_role("button", name="Kirim permintaan").click()
+    page.wait_for_url(re.compile(r"/helpdesk/my/\d+/$"))
+    ticket = Ticket.objects.get()
+    assert ticket.vendor == vendor
+    assert ticket.category == Ticket.Category.BID_UPLOAD
+
+    # The officer runs the diagnostics (step 2): the failed transfer is there.
+    desk = new_page()
+    browser_login(desk, "siti")
+    desk.goto(f"/helpdesk/desk/{ticket.pk}/")
+    desk.get_by_role("button", name="Jalankan diagnostik").click()
+    desk.wait_for_url(re.compile(r"/helpdesk/desk/diagnostics/\d+/$"))
+    expect(desk.get_by_test_id("diag-vendor")).to_have_text("CV Mitra Jaya")
+    expect(desk.get_by_test_id("diag-failed")).to_have_text("1")
+    expect(desk.get_by_test_id("diag-attempts")).to_contain_text("disconnected")
+    # No fault in the system: the vendor is asked to retry (step 3).
+    retry = desk.locator("form", has=desk.get_by_role("button", name="Kirim dan selesaikan"))
+    retry.get_by_label("Hasil diagnostik").fill("Koneksi penyedia terputus; server normal.")
+    retry.get_by_label("Pesan kepada penyedia").fill(
+        "Tidak ada gangguan pada sistem. Silakan unggah ulang penawaran Anda.")
+    retry.get_by_role("button", name="Kirim dan selesaikan").click()
+    expect(desk.get_by_test_id("diag-outcome")).to_contain_text("silakan coba lagi")
+    expect(desk.get_by_test_id("diag-duration")).to_contain_text("standar 15–30 menit")
+    run = DiagnosticsRun.objects.get()
+    assert run.outcome == DiagnosticsRun.Outcome.RETRY
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.RESOLVED
+
+    # The answer was e-mailed, and the vendor reads it on the ticket page.
+    mail = smtp.to("ade@mitra.test")[-1]
+    assert "Silakan unggah ulang" in smtp.body(mail)
+    page.goto(f"/helpdesk/my/{ticket.pk}/")
+    expect(page.get_by_text("Silakan unggah ulang penawaran Anda.")).to_be_visible()
+    expect(page.get_by_test_id("ticket-status")).to_have_text("Selesai")

@@ -1,0 +1,170 @@
+"""Pages of the upload-problem procedure (Lampiran III 3.7): the officer's diagnostics and
+outcomes, the vendor's read-only support sessions, and the officer's read-only view."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lpse.accounts.access import perm_required, request_user
+from lpse.accounts.roles import Perm, has_perm
+from lpse.core.calendar import to_wib
+from lpse.core.request_context import client_ip
+from lpse.helpdesk import diagnostics, forms, support_sessions
+from lpse.helpdesk.models import DiagnosticsRun, SupportSession
+from lpse.helpdesk.selectors import can_work_tickets, tickets_for_desk, tickets_of_requester
+from lpse.helpdesk.views import _desk_reader
+
+
+def _messages_of(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+# --- Diagnostics (officer) -------------------------------------------------------------------
+
+
+@perm_required(Perm.HANDLE_TICKETS)
+@require_POST
+def diagnostics_start(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request_user(request)
+    ticket = get_object_or_404(tickets_for_desk(user), pk=pk)
+    try:
+        run = diagnostics.diagnostics_start(actor=user, ticket=ticket)
+    except ValidationError as exc:
+        messages.error(request, _messages_of(exc))
+        return redirect("helpdesk:desk_ticket", pk=ticket.pk)
+    return redirect("helpdesk:diagnostics_detail", pk=run.pk)
+
+
+def _run_for(request: HttpRequest, pk: int) -> DiagnosticsRun:
+    """A run of a ticket on the desk; its findings are upload attempts, so reading them also
+    needs `bids.view_upload_attempts` (the head reads tickets, not attempts)."""
+    user = _desk_reader(request)
+    if not has_perm(user, Perm.VIEW_UPLOAD_ATTEMPTS):
+        raise PermissionDenied(Perm.VIEW_UPLOAD_ATTEMPTS.value)
+    return get_object_or_404(
+        DiagnosticsRun.objects.filter(ticket__in=tickets_for_desk(user)).select_related(
+            "ticket", "officer", "package", "escalation", "reply"), pk=pk)
+
+
+@login_required
+def diagnostics_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_for(request, pk)
+    user = request_user(request)
+    return render(request, "helpdesk/diagnostics.html", {
+        "run": run, "ticket": run.ticket,
+        "findings": diagnostics.findings_for_display(run.findings),
+        "can_work": can_work_tickets(user),
+        "retry_form": forms.DiagnosticsRetryForm(prefix="retry", initial={
+            "message": diagnostics.default_retry_message(run)}),
+        "lkpp_form": forms.DiagnosticsLkppForm(prefix="lkpp"),
+        "standard": diagnostics.STANDARD_INVESTIGATION,
+        "standard_retry": diagnostics.STANDARD_RETRY_NOTICE,
+    })
+
+
+@perm_required(Perm.HANDLE_TICKETS)
+@require_POST
+def diagnostics_outcome(request: HttpRequest, pk: int, outcome: str) -> HttpResponse:
+    run = _run_for(request, pk)
+    user = request_user(request)
+    try:
+        if outcome == DiagnosticsRun.Outcome.RETRY:
+            retry = forms.DiagnosticsRetryForm(request.POST, prefix="retry")
+            if not retry.is_valid():
+                raise ValidationError(_required())
+            diagnostics.diagnostics_retry(actor=user, run=run,
+                                          conclusion=retry.cleaned_data["conclusion"],
+                                          message=retry.cleaned_data["message"])
+            messages.success(request, _retry_done())
+        elif outcome == DiagnosticsRun.Outcome.LKPP:
+            lkpp = forms.DiagnosticsLkppForm(request.POST, prefix="lkpp")
+            if not lkpp.is_valid():
+                raise ValidationError(_required())
+            diagnostics.diagnostics_forward_lkpp(
+                actor=user, run=run, conclusion=lkpp.cleaned_data["conclusion"],
+                reference=lkpp.cleaned_data["reference"],
+                summary=lkpp.cleaned_data["summary"])
+            messages.success(request, _lkpp_done())
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, _messages_of(exc))
+    return redirect("helpdesk:diagnostics_detail", pk=run.pk)
+
+
+def _required() -> str:
+    return _("Fill in the required fields.")
+
+
+def _retry_done() -> str:
+    return _("The vendor has been told to retry; the ticket is resolved.")
+
+
+def _lkpp_done() -> str:
+    return _("Forwarded to LKPP; the escalation package is ready.")
+
+
+# --- Support sessions (vendor) ---------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def support_grant(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request_user(request)
+    ticket = get_object_or_404(tickets_of_requester(user), pk=pk)
+    form = forms.SupportSessionForm(request.POST, prefix="support")
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose a duration from the list."))
+        session = support_sessions.support_session_grant(
+            actor=user, ticket=ticket, minutes=form.cleaned_data["minutes"])
+    except ValidationError as exc:
+        messages.error(request, _messages_of(exc))
+    else:
+        messages.success(request, _(
+            "The helpdesk may view your bid status for this tender, read-only, until "
+            "%(time)s. You can revoke this at any time.") % {
+            "time": _wib_time(session.expires_at)})
+    return redirect("helpdesk:my_ticket", pk=ticket.pk)
+
+
+def _wib_time(moment: datetime) -> str:
+    return f"{to_wib(moment):%H:%M} WIB"
+
+
+@login_required
+@require_POST
+def support_revoke(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    user = request_user(request)
+    ticket = get_object_or_404(tickets_of_requester(user), pk=pk)
+    session = get_object_or_404(ticket.support_sessions.all(), pk=session_pk)
+    support_sessions.support_session_revoke(actor=user, session=session)
+    messages.success(request, _("The helpdesk's access has been revoked."))
+    return redirect("helpdesk:my_ticket", pk=ticket.pk)
+
+
+# --- The officer's read-only view ------------------------------------------------------------
+
+
+@perm_required(Perm.HANDLE_TICKETS)
+def support_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request_user(request)
+    session = get_object_or_404(
+        SupportSession.objects.filter(ticket__in=tickets_for_desk(user)).select_related(
+            "ticket", "vendor"), pk=pk)
+    try:
+        context = support_sessions.bid_status_view(actor=user, session=session,
+                                                   ip_address=client_ip(request))
+    except support_sessions.SessionUnavailable as exc:
+        return render(request, "helpdesk/support_unavailable.html",
+                      {"session": session, "reason": str(exc)}, status=403)
+    return render(request, "helpdesk/support_view.html",
+                  {"session": session, "ticket": session.ticket, **context})
