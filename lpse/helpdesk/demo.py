@@ -124,12 +124,13 @@ def seed(context: DemoContext) -> None:
         received_at=late_received)
     assert late.first_response_due is not None
     services.sla_check(now=max(now, add_working_minutes(late_received, 400)))
-    _upload_problem(officer, users["cv.mitra"], now)
+    _upload_problem(users["appadmin"], users["cv.mitra"], now)
 
 
-def _upload_problem(officer: User, vendor_user: User, now: datetime) -> None:
+def _upload_problem(administrator: User, vendor_user: User, now: datetime) -> None:
     """Procedure 3.7: an upload problem reported by a vendor, with a failed attempt on record
-    and the diagnostics run, its outcome still to be chosen by the officer."""
+    and the diagnostics run by the application administrator, its outcome still to be
+    chosen."""
     from lpse.bids.models import UploadAttempt
     from lpse.helpdesk import diagnostics
     from lpse.tenders.models import Participant, Tender
@@ -153,4 +154,4 @@ def _upload_problem(officer: User, vendor_user: User, now: datetime) -> None:
         description="Unggahan berhenti di tengah jalan dan tidak bisa dilanjutkan.",
         tender_code=tender.code if tender is not None else "", received_at=now - timedelta(
             minutes=20))
-    diagnostics.diagnostics_start(actor=officer, ticket=ticket)
+    diagnostics.diagnostics_start(actor=administrator, ticket=ticket)

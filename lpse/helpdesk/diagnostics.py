@@ -59,8 +59,10 @@ STANDARD_LKPP = (60, 24 * 60)
 
 
 def _require(actor: User) -> None:
-    if not has_perm(actor, Perm.HANDLE_TICKETS):
-        raise PermissionDenied(Perm.HANDLE_TICKETS.value)
+    """Steps 2–4 of 3.7 are the system and application administrators' (the helpdesk
+    receives the report, step 1)."""
+    if not has_perm(actor, Perm.RUN_UPLOAD_DIAGNOSTICS):
+        raise PermissionDenied(Perm.RUN_UPLOAD_DIAGNOSTICS.value)
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -71,9 +71,10 @@ def support_session_revoke(*, actor: User, session: SupportSession) -> SupportSe
 
 
 def live_session(*, actor: User, session: SupportSession) -> SupportSession:
-    """The session, when `actor` is a helpdesk officer and it is live; refused otherwise."""
-    if not has_perm(actor, Perm.HANDLE_TICKETS):
-        raise PermissionDenied(Perm.HANDLE_TICKETS.value)
+    """The session, when `actor` is an administrator who runs the 3.7 diagnostics and it is
+    live; refused otherwise."""
+    if not has_perm(actor, Perm.RUN_UPLOAD_DIAGNOSTICS):
+        raise PermissionDenied(Perm.RUN_UPLOAD_DIAGNOSTICS.value)
     if session.revoked_at is not None:
         raise SessionUnavailable(_("The vendor has revoked this support session."))
     if session.ticket.status in (Ticket.Status.CLOSED, Ticket.Status.MERGED):

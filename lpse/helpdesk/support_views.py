@@ -30,7 +30,7 @@ def _messages_of(exc: ValidationError) -> str:
 # --- Diagnostics (officer) -------------------------------------------------------------------
 
 
-@perm_required(Perm.HANDLE_TICKETS)
+@perm_required(Perm.RUN_UPLOAD_DIAGNOSTICS)
 @require_POST
 def diagnostics_start(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
@@ -61,7 +61,7 @@ def diagnostics_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "helpdesk/diagnostics.html", {
         "run": run, "ticket": run.ticket,
         "findings": diagnostics.findings_for_display(run.findings),
-        "can_work": can_work_tickets(user),
+        "can_diagnose": has_perm(user, Perm.RUN_UPLOAD_DIAGNOSTICS),
         "retry_form": forms.DiagnosticsRetryForm(prefix="retry", initial={
             "message": diagnostics.default_retry_message(run)}),
         "lkpp_form": forms.DiagnosticsLkppForm(prefix="lkpp"),
@@ -70,7 +70,7 @@ def diagnostics_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-@perm_required(Perm.HANDLE_TICKETS)
+@perm_required(Perm.RUN_UPLOAD_DIAGNOSTICS)
 @require_POST
 def diagnostics_outcome(request: HttpRequest, pk: int, outcome: str) -> HttpResponse:
     run = _run_for(request, pk)
@@ -154,7 +154,7 @@ def support_revoke(request: HttpRequest, pk: int, session_pk: int) -> HttpRespon
 # --- The officer's read-only view ------------------------------------------------------------
 
 
-@perm_required(Perm.HANDLE_TICKETS)
+@perm_required(Perm.RUN_UPLOAD_DIAGNOSTICS)
 def support_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     session = get_object_or_404(

@@ -302,6 +302,7 @@ def _ticket_context(user: User, ticket: Ticket) -> dict[str, Any]:
         "canned": canned_responses_for(user).filter(is_active=True),
         "is_upload_ticket": ticket.category == Ticket.Category.BID_UPLOAD,
         "can_read_attempts": has_perm(user, Perm.VIEW_UPLOAD_ATTEMPTS),
+        "can_diagnose": has_perm(user, Perm.RUN_UPLOAD_DIAGNOSTICS),
         "diagnostics_runs": ticket.diagnostics_runs.select_related("officer"),
         "support_sessions": ticket.support_sessions.all(),
     }

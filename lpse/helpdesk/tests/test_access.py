@@ -15,6 +15,7 @@ from lpse.tenders.tests.factories import make_vendor
 pytestmark = pytest.mark.django_db
 
 HANDLERS = {Role.HELPDESK, Role.APPADMIN, Role.SYSADMIN}
+ADMINISTRATORS = {Role.APPADMIN, Role.SYSADMIN}  # 3.7 steps 2–4
 READERS = HANDLERS | {Role.HEAD, Role.AUDITOR}
 EVERYONE = set(Role)
 
@@ -25,7 +26,8 @@ def objects(users_by_role):
     vendor = users_by_role[Role.VENDOR]
     make_vendor("CV Matriks", user=vendor)
     upload_ticket = upload_problem_ticket(vendor, "T-MATRIX-1")
-    run = diagnostics.diagnostics_start(actor=officer, ticket=upload_ticket)
+    run = diagnostics.diagnostics_start(actor=users_by_role[Role.APPADMIN],
+                                        ticket=upload_ticket)
     session = support_sessions.support_session_grant(actor=vendor, ticket=upload_ticket,
                                                      minutes=30)
     ticket = services.ticket_create(
@@ -63,13 +65,13 @@ MATRIX = [
     Access("/helpdesk/reports/tickets.csv", allowed={Role.HEAD, Role.HELPDESK, Role.AUDITOR},
            denied=403),
     # Upload problems (3.7): diagnostics, outcomes, support sessions.
-    Access(lambda o: f"/helpdesk/desk/{o['upload_ticket'].pk}/diagnostics/", allowed=HANDLERS,
-           denied=403, method="post"),
+    Access(lambda o: f"/helpdesk/desk/{o['upload_ticket'].pk}/diagnostics/",
+           allowed=ADMINISTRATORS, denied=403, method="post"),
     Access(lambda o: f"/helpdesk/desk/diagnostics/{o['run'].pk}/",
            allowed=HANDLERS | {Role.AUDITOR}, denied=403),
-    Access(lambda o: f"/helpdesk/desk/diagnostics/{o['run'].pk}/retry/", allowed=HANDLERS,
-           denied=403, method="post"),
-    Access(lambda o: f"/helpdesk/desk/support/{o['session'].pk}/", allowed=HANDLERS,
+    Access(lambda o: f"/helpdesk/desk/diagnostics/{o['run'].pk}/retry/",
+           allowed=ADMINISTRATORS, denied=403, method="post"),
+    Access(lambda o: f"/helpdesk/desk/support/{o['session'].pk}/", allowed=ADMINISTRATORS,
            denied=403),
     Access(lambda o: f"/helpdesk/my/{o['upload_ticket'].pk}/support/", allowed={Role.VENDOR},
            method="post", data={"support-minutes": "30"}),

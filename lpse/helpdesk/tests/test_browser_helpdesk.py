@@ -144,6 +144,7 @@ def test_upload_problem_diagnosed_and_vendor_told_to_retry(new_page, smtp) -> No
     from lpse.tenders.tests.factories import make_vendor
 
     make_user(Role.HELPDESK, username="siti", full_name="Siti Nurhaliza")
+    make_user(Role.APPADMIN, username="rudi", full_name="Rudi Hartono")
     account = make_user(Role.VENDOR, username="cv.mitra", email="ade@mitra.test",
                         full_name="Ade Sutisna")
     vendor = make_vendor("CV Mitra Jaya", user=account)
@@ -169,9 +170,17 @@ def test_upload_problem_diagnosed_and_vendor_told_to_retry(new_page, smtp) -> No
     assert ticket.vendor == vendor
     assert ticket.category == Ticket.Category.BID_UPLOAD
 
-    # The officer runs the diagnostics (step 2): the failed transfer is there.
+    # The helpdesk receives it; the forensic test is the administrators' (steps 2–4).
+    helpdesk = new_page()
+    browser_login(helpdesk, "siti")
+    helpdesk.goto(f"/helpdesk/desk/{ticket.pk}/")
+    expect(helpdesk.get_by_test_id("upload-problem")).to_contain_text(
+        "Administrator sistem atau administrator aplikasi menjalankan diagnostik")
+    expect(helpdesk.get_by_role("button", name="Jalankan diagnostik")).to_have_count(0)
+
+    # The application administrator runs the diagnostics (step 2): the failed transfer.
     desk = new_page()
-    browser_login(desk, "siti")
+    browser_login(desk, "rudi")
     desk.goto(f"/helpdesk/desk/{ticket.pk}/")
     desk.get_by_role("button", name="Jalankan diagnostik").click()
     desk.wait_for_url(re.compile(r"/helpdesk/desk/diagnostics/\d+/$"))

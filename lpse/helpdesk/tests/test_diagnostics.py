@@ -35,7 +35,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def officer():
-    return make_user(Role.HELPDESK, full_name="Siti Nurhaliza")
+    """Steps 2–4 of 3.7 are the administrators' (an application administrator here)."""
+    return make_user(Role.APPADMIN, full_name="Rudi Hartono")
 
 
 @pytest.fixture
@@ -123,6 +124,8 @@ def test_diagnostics_only_for_bid_upload_tickets_and_only_by_the_desk(officer, c
         diagnostics.diagnostics_start(actor=officer, ticket=phone_ticket(officer))
     with pytest.raises(PermissionDenied):
         diagnostics.diagnostics_start(actor=case["vendor"].account, ticket=case["ticket"])
+    with pytest.raises(PermissionDenied):  # the helpdesk receives; administrators test
+        diagnostics.diagnostics_start(actor=make_user(Role.HELPDESK), ticket=case["ticket"])
 
 
 def test_no_fault_please_retry_emails_the_vendor_and_resolves(
