@@ -19,7 +19,7 @@ from lpse.core.calendar import to_wib
 from lpse.core.request_context import client_ip
 from lpse.helpdesk import diagnostics, forms, support_sessions
 from lpse.helpdesk.models import DiagnosticsRun, SupportSession
-from lpse.helpdesk.selectors import can_work_tickets, tickets_for_desk, tickets_of_requester
+from lpse.helpdesk.selectors import tickets_for_desk, tickets_of_requester
 from lpse.helpdesk.views import _desk_reader
 
 
