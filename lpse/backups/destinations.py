@@ -8,6 +8,7 @@ import contextlib
 import hashlib
 import os
 import re
+import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -117,7 +118,15 @@ class LocalDestination:
         return StoredCopy(str(final), read_size, read_sha)
 
     def put(self, local_path: Path, name: str, size: int, sha256: str) -> StoredCopy:
-        raise NotImplementedError  # the archive is written straight into this destination
+        """Copy an archive written elsewhere onto this drive (a backup is normally written
+        straight into `partial_path` and finished; this serves a second drive)."""
+        self.check_ready()
+        partial = self.partial_path(name)
+        try:
+            shutil.copyfile(local_path, partial)
+            return self.finish(partial, name, size, sha256)
+        finally:
+            partial.unlink(missing_ok=True)
 
     def names(self) -> list[str]:
         if not self.directory.is_dir():

@@ -274,3 +274,20 @@ def test_operations_capacity_check_shows_the_last_verified_backup(backup_key) ->
     assert run.archive_name in reading["text"]
     assert reading["value"] is not None
     assert reading["value"] < 1
+
+
+def test_local_destination_copies_an_archive_and_checks_it_reads_back(tmp_path) -> None:
+    """A second drive: the archive is copied, read back and named; a copy that does not
+    match what was expected is refused and leaves nothing behind."""
+    source = tmp_path / "archive.bin"
+    source.write_bytes(b"age-encrypted archive bytes" * 1000)
+    size, sha = destinations.file_sha256(source)
+    drive = destinations.LocalDestination(tmp_path / "second-drive")
+    name = "lpse-backup-20261126T000000Z-abcdef.tar.age"
+    stored = drive.put(source, name, size, sha)
+    assert (stored.size, stored.sha256) == (size, sha)
+    assert (tmp_path / "second-drive" / name).read_bytes() == source.read_bytes()
+    assert drive.names() == [name]
+    with pytest.raises(destinations.DestinationError, match="does not read back"):
+        drive.put(source, name.replace("abcdef", "fedcba"), size, "0" * 64)
+    assert sorted(p.name for p in (tmp_path / "second-drive").iterdir()) == [name]
