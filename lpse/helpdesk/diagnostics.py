@@ -35,7 +35,8 @@ from django.utils.translation import gettext as _
 from lpse.accounts.models import User
 from lpse.accounts.roles import Perm, has_perm
 from lpse.audit.services import audit_record
-from lpse.bids.models import Bid, UploadAttempt
+from lpse.bids import selectors as bid_selectors
+from lpse.bids.models import UploadAttempt
 from lpse.bids.sealing import BID_TYPES, SNIFF_BYTES, TYPE_NAMES, detect_type
 from lpse.core.files import open_stored, store_bytes
 from lpse.helpdesk import services
@@ -159,14 +160,18 @@ def _attachments(ticket: Ticket) -> list[dict[str, Any]]:
 def _bid_state(ticket: Ticket, tender: Tender | None) -> dict[str, Any] | None:
     if tender is None or ticket.vendor_id is None:
         return None
-    bids = Bid.objects.filter(tender=tender, participant__vendor_id=ticket.vendor_id)
-    current = bids.filter(status=Bid.Status.SUBMITTED).first()
-    draft = bids.filter(status=Bid.Status.DRAFT).first()
+    participant = tender.participants.filter(vendor_id=ticket.vendor_id).first()
+    if participant is None:
+        return {"participant": False, "submitted_at": None, "draft_files": None,
+                "draft_bytes": None}
+    current = bid_selectors.current_bid(participant)
+    draft = bid_selectors.draft_bid(participant)
+    files = list(draft.files.all()) if draft else []  # prefetched by the selector
     return {
-        "participant": tender.participants.filter(vendor_id=ticket.vendor_id).exists(),
+        "participant": True,
         "submitted_at": _iso(current.submitted_at) if current else None,
-        "draft_files": draft.files.count() if draft else None,
-        "draft_bytes": sum(f.size for f in draft.files.all()) if draft else None,
+        "draft_files": len(files) if draft else None,
+        "draft_bytes": sum(f.size for f in files) if draft else None,
     }
 
 
