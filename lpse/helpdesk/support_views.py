@@ -56,15 +56,20 @@ def _run_for(request: HttpRequest, pk: int) -> DiagnosticsRun:
 
 @login_required
 def diagnostics_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _run_for(request, pk)
+    return _render_detail(request, _run_for(request, pk))
+
+
+def _render_detail(request: HttpRequest, run: DiagnosticsRun, *,
+                   retry_form: forms.DiagnosticsRetryForm | None = None,
+                   lkpp_form: forms.DiagnosticsLkppForm | None = None) -> HttpResponse:
     user = request_user(request)
     return render(request, "helpdesk/diagnostics.html", {
         "run": run, "ticket": run.ticket,
         "findings": diagnostics.findings_for_display(run.findings),
         "can_diagnose": has_perm(user, Perm.RUN_UPLOAD_DIAGNOSTICS),
-        "retry_form": forms.DiagnosticsRetryForm(prefix="retry", initial={
+        "retry_form": retry_form or forms.DiagnosticsRetryForm(prefix="retry", initial={
             "message": diagnostics.default_retry_message(run)}),
-        "lkpp_form": forms.DiagnosticsLkppForm(prefix="lkpp"),
+        "lkpp_form": lkpp_form or forms.DiagnosticsLkppForm(prefix="lkpp"),
         "standard": diagnostics.STANDARD_INVESTIGATION,
         "standard_retry": diagnostics.STANDARD_RETRY_NOTICE,
     })
@@ -73,35 +78,38 @@ def diagnostics_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @perm_required(Perm.RUN_UPLOAD_DIAGNOSTICS)
 @require_POST
 def diagnostics_outcome(request: HttpRequest, pk: int, outcome: str) -> HttpResponse:
+    """Record the outcome; invalid input re-renders the page with what was typed kept."""
     run = _run_for(request, pk)
     user = request_user(request)
-    try:
-        if outcome == DiagnosticsRun.Outcome.RETRY:
-            retry = forms.DiagnosticsRetryForm(request.POST, prefix="retry")
-            if not retry.is_valid():
-                raise ValidationError(_required())
-            diagnostics.diagnostics_retry(actor=user, run=run,
-                                          conclusion=retry.cleaned_data["conclusion"],
-                                          message=retry.cleaned_data["message"])
-            messages.success(request, _retry_done())
-        elif outcome == DiagnosticsRun.Outcome.LKPP:
-            lkpp = forms.DiagnosticsLkppForm(request.POST, prefix="lkpp")
-            if not lkpp.is_valid():
-                raise ValidationError(_required())
-            diagnostics.diagnostics_forward_lkpp(
-                actor=user, run=run, conclusion=lkpp.cleaned_data["conclusion"],
-                reference=lkpp.cleaned_data["reference"],
-                summary=lkpp.cleaned_data["summary"])
-            messages.success(request, _lkpp_done())
-        else:
-            raise Http404
-    except ValidationError as exc:
-        messages.error(request, _messages_of(exc))
-    return redirect("helpdesk:diagnostics_detail", pk=run.pk)
-
-
-def _required() -> str:
-    return _("Fill in the required fields.")
+    retry = lkpp = None
+    if outcome == DiagnosticsRun.Outcome.RETRY:
+        retry = forms.DiagnosticsRetryForm(request.POST, prefix="retry")
+        if retry.is_valid():
+            try:
+                diagnostics.diagnostics_retry(actor=user, run=run,
+                                              conclusion=retry.cleaned_data["conclusion"],
+                                              message=retry.cleaned_data["message"])
+            except ValidationError as exc:
+                retry.add_error(None, exc.messages)
+            else:
+                messages.success(request, _retry_done())
+                return redirect("helpdesk:diagnostics_detail", pk=run.pk)
+    elif outcome == DiagnosticsRun.Outcome.LKPP:
+        lkpp = forms.DiagnosticsLkppForm(request.POST, prefix="lkpp")
+        if lkpp.is_valid():
+            try:
+                diagnostics.diagnostics_forward_lkpp(
+                    actor=user, run=run, conclusion=lkpp.cleaned_data["conclusion"],
+                    reference=lkpp.cleaned_data["reference"],
+                    summary=lkpp.cleaned_data["summary"])
+            except ValidationError as exc:
+                lkpp.add_error(None, exc.messages)
+            else:
+                messages.success(request, _lkpp_done())
+                return redirect("helpdesk:diagnostics_detail", pk=run.pk)
+    else:
+        raise Http404
+    return _render_detail(request, run, retry_form=retry, lkpp_form=lkpp)
 
 
 def _retry_done() -> str:

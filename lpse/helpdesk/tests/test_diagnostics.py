@@ -320,3 +320,17 @@ def test_ticket_pages_show_runs_and_sessions(officer, case, client_for) -> None:
     assert 'data-testid="diag-package"' in detail
     mine = client_for(case["vendor"].account).get(f"/helpdesk/my/{ticket.pk}/").content.decode()
     assert f"/helpdesk/my/{ticket.pk}/support/{session.pk}/revoke/" in mine
+
+
+def test_an_incomplete_outcome_keeps_what_the_administrator_typed(officer, case,
+                                                                   client_for) -> None:
+    run = diagnostics.diagnostics_start(actor=officer, ticket=case["ticket"])
+    response = client_for(officer).post(
+        f"/helpdesk/desk/diagnostics/{run.pk}/lkpp/",
+        {"lkpp-conclusion": "Galat server berulang pada segmen 3.", "lkpp-reference": ""})
+    assert response.status_code == 200  # the page again, with the form's errors
+    page = response.content.decode()
+    assert 'class="invalid-feedback' in page or "is-invalid" in page
+    assert "Galat server berulang pada segmen 3." in page
+    run.refresh_from_db()
+    assert run.outcome == ""
