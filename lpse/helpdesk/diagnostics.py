@@ -76,21 +76,32 @@ def tender_of(ticket: Ticket) -> Tender | None:
     return Tender.objects.filter(code__iexact=ticket.tender_code.strip()).first()
 
 
+def _state_text(state: str, minutes_left: int | None) -> str:
+    """The upload window's state in the reader's language (findings store the code)."""
+    if state == "not_started":
+        return _("The upload stage has not started yet.")
+    if state == "closed":
+        return _("The upload deadline has passed (server time).")
+    if state == "open":
+        return _("The upload stage is open: %(minutes)s minutes left.") % {
+            "minutes": minutes_left}
+    return _("This tender does not accept bids.")
+
+
 def _window_state(tender: Tender, now: datetime) -> dict[str, Any]:
     starts, ends = tender.upload_starts_at, tender.upload_ends_at
+    minutes = None
     if tender.status != Tender.Status.PUBLISHED or starts is None or ends is None:
-        state, text = "not_running", _("This tender does not accept bids.")
+        state = "not_running"
     elif now < starts:
-        state, text = "not_started", _("The upload stage has not started yet.")
+        state = "not_started"
     elif now >= ends:
-        state, text = "closed", _("The upload deadline has passed (server time).")
+        state = "closed"
     else:
-        minutes = int((ends - now).total_seconds() // 60)
-        state = "open"
-        text = _("The upload stage is open: %(minutes)s minutes left.") % {"minutes": minutes}
+        state, minutes = "open", int((ends - now).total_seconds() // 60)
     return {"code": tender.code, "name": tender.name, "status": tender.status,
             "upload_starts_at": _iso(starts), "upload_ends_at": _iso(ends), "state": state,
-            "state_text": text}
+            "minutes_left": minutes, "state_text": _state_text(state, minutes)}
 
 
 def _attempt(a: UploadAttempt) -> dict[str, Any]:
@@ -348,20 +359,29 @@ def _parse(value: Any) -> Any:
 
 
 def findings_for_display(findings: dict[str, Any]) -> dict[str, Any]:
-    """The stored findings with their times as datetimes (for the page)."""
+    """The stored findings with their times as datetimes and their labels in the reader's
+    language (the stored labels are in the language of the run, for the LKPP package)."""
     shown = dict(findings)
-    shown["attempts"] = [{**a, "at": _parse(a.get("at"))} for a in findings.get("attempts", [])]
+    actions, stages = dict(UploadAttempt.Action.choices), dict(UploadAttempt.Stage.choices)
+    shown["attempts"] = [
+        {**a, "at": _parse(a.get("at")),
+         "action_label": str(actions.get(a.get("action"), a.get("action_label", ""))),
+         "stage_label": str(stages.get(a.get("stage"), a.get("stage_label", "")))
+         if a.get("stage") else ""}
+        for a in findings.get("attempts", [])]
     if findings.get("tender"):
         tender = dict(findings["tender"])
         for key in ("upload_starts_at", "upload_ends_at"):
             tender[key] = _parse(tender.get(key))
+        if "state" in tender and (tender["state"] != "open"
+                                  or tender.get("minutes_left") is not None):
+            tender["state_text"] = _state_text(tender["state"], tender.get("minutes_left"))
         shown["tender"] = tender
     if findings.get("bid"):
         shown["bid"] = {**findings["bid"],
                         "submitted_at": _parse(findings["bid"].get("submitted_at"))}
     summary = dict(findings.get("summary", {}))
     summary["last_ok_at"] = _parse(summary.get("last_ok_at"))
-    stages = dict(UploadAttempt.Stage.choices)
     summary["by_stage"] = [(stages.get(k, k), n) for k, n in summary.get("by_stage", {}).items()]
     shown["summary"] = summary
     return shown

@@ -334,3 +334,20 @@ def test_an_incomplete_outcome_keeps_what_the_administrator_typed(officer, case,
     assert "Galat server berulang pada segmen 3." in page
     run.refresh_from_db()
     assert run.outcome == ""
+
+
+def test_findings_are_shown_in_the_readers_language(officer, case) -> None:
+    """The run is stored once (in Indonesian here); the page shows its labels in the
+    language of whoever reads it."""
+    from django.utils import translation
+
+    with translation.override("id"):
+        run = diagnostics.diagnostics_start(actor=officer, ticket=case["ticket"])
+    assert run.findings["tender"]["state"] == "not_started"
+    assert run.findings["tender"]["state_text"] == "Tahap unggah penawaran belum dimulai."
+    with translation.override("en"):
+        shown = diagnostics.findings_for_display(run.findings)
+    labels = {a["action_label"] for a in shown["attempts"]}
+    assert "Send a file segment" in labels
+    assert "Transfer (connection interrupted)" in {a["stage_label"] for a in shown["attempts"]}
+    assert shown["tender"]["state_text"] == "The upload stage has not started yet."
