@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _bids_harness import (
     Client,
+    browser_digests,
     MemorySampler,
     django_script,
     document,
@@ -66,6 +67,8 @@ def main(output_dir: Path | None = None) -> dict[str, Any]:
     segment = 8 * MB
     size = int(size_mb * MB)
     files = [document(size, seed) for seed in range(min(vendors, 8))]
+    for data in files:  # the browsers' hashing, done on the vendors' machines
+        browser_digests(data, segment)
     result: dict[str, Any] = {
         "benchmark": "bids_rush", "vendors": vendors, "file_mb": size_mb, "big_bid_mb": big_mb,
         "gunicorn": {"workers": workers, "threads": threads, "worker_class": "gthread"},

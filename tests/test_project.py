@@ -47,6 +47,27 @@ def test_no_missing_migrations() -> None:
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
+def test_default_orderings_do_not_follow_relations() -> None:
+    """A model's default ordering naming a foreign key orders by the related model's own
+    ordering: every query (even `.first()` on a unique key) then joins the related tables,
+    recursively (a bid segment joined bid, tender, participant and tender again). Order by
+    the key column (`tender_id`) instead; a deliberate join is spelled with `__`."""
+    from django.apps import apps
+
+    offenders = []
+    for model in apps.get_models():
+        if not model.__module__.startswith("lpse."):
+            continue
+        for item in model._meta.ordering:
+            name = str(item).lstrip("-")
+            if "__" in name:
+                continue
+            field = next((f for f in model._meta.get_fields() if f.name == name), None)
+            if field is not None and field.is_relation:
+                offenders.append(f"{model.__name__}: {item}")
+    assert offenders == []
+
+
 def test_every_translation_is_done_and_compiled() -> None:
     po_files = [*sorted(ROOT.glob("lpse/*/locale/id/LC_MESSAGES/django.po")),
                 ROOT / "locale/id/LC_MESSAGES/django.po"]

@@ -111,7 +111,7 @@ class BackupCopy(models.Model):
     error = models.TextField(_("error"), blank=True)
 
     class Meta:
-        ordering = ["run", "kind"]
+        ordering = ["run_id", "kind"]
         verbose_name = _("backup copy")
         verbose_name_plural = _("backup copies")
 

@@ -222,7 +222,7 @@ class ChecklistEntry(models.Model):
     resolution = models.TextField(_("resolution"), blank=True)
 
     class Meta:
-        ordering = ["run", "id"]
+        ordering = ["run_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["run", "item_code"], name="checklist_item_once"),
         ]

@@ -68,7 +68,7 @@ class Bid(models.Model):
     offer_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        ordering = ["tender", "participant", "-created_at"]
+        ordering = ["tender_id", "participant_id", "-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["participant"], condition=models.Q(status="draft"),
                                     name="bids_one_draft"),
@@ -136,7 +136,7 @@ class BidFile(models.Model):
                                 help_text="document metadata read at the opening (PDF author…)")
 
     class Meta:
-        ordering = ["bid", "envelope", "pk"]
+        ordering = ["bid_id", "envelope", "pk"]
         constraints = [
             models.CheckConstraint(condition=models.Q(envelope__in=[1, 2]),
                                    name="bids_file_envelope"),
@@ -171,7 +171,7 @@ class BidSegment(models.Model):
     received_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["file", "index"]
+        ordering = ["file_id", "index"]
         constraints = [
             models.UniqueConstraint(fields=["file", "index"], name="bids_segment_once"),
         ]

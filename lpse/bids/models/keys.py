@@ -29,7 +29,7 @@ class MemberKey(models.Model):
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     class Meta:
-        ordering = ["user", "-created_at"]
+        ordering = ["user_id", "-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["user"], condition=models.Q(revoked_at__isnull=True),
                                     name="bids_member_key_one_active"),
@@ -71,7 +71,7 @@ class TenderKey(models.Model):
     opened_identity = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
-        ordering = ["tender", "envelope"]
+        ordering = ["tender_id", "envelope"]
         constraints = [
             models.UniqueConstraint(fields=["tender", "envelope"], name="bids_tender_key_once"),
             models.CheckConstraint(condition=models.Q(envelope__in=[1, 2]),
@@ -97,7 +97,7 @@ class KeyShare(models.Model):
     sealed_share = models.BinaryField(max_length=512)
 
     class Meta:
-        ordering = ["tender_key", "pk"]
+        ordering = ["tender_key_id", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["tender_key", "member"], name="bids_share_once"),
         ]
@@ -157,7 +157,7 @@ class OpeningUnlock(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
-        ordering = ["opening", "unlocked_at", "pk"]
+        ordering = ["opening_id", "unlocked_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["opening", "member"], name="bids_unlock_once"),
         ]

@@ -42,7 +42,7 @@ class ChangeVersion(models.Model):
     snapshot = models.JSONField(_("values"), default=dict)
 
     class Meta:
-        ordering = ["content_type", "object_id", "-version"]
+        ordering = ["content_type_id", "object_id", "-version"]
         verbose_name = _("change version")
         verbose_name_plural = _("change versions")
         constraints = [

@@ -80,7 +80,7 @@ class ScheduleChangeItem(models.Model):
     new_ends_at = models.DateTimeField(_("new end"))
 
     class Meta:
-        ordering = ["request", "pk"]
+        ordering = ["request_id", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["request", "stage"], name="schedule_change_stage"),
         ]

@@ -76,7 +76,7 @@ class CommitteeMember(models.Model):
     added_at = models.DateTimeField(_("added at"), default=timezone.now)
 
     class Meta:
-        ordering = ["committee", "pk"]
+        ordering = ["committee_id", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["committee", "user"], name="committee_member_once"),
         ]

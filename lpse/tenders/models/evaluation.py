@@ -73,7 +73,7 @@ class Evaluation(models.Model):
     evaluated_at = models.DateTimeField(_("evaluated at"), null=True, blank=True)
 
     class Meta:
-        ordering = ["tender", "rank", "pk"]
+        ordering = ["tender_id", "rank", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["tender", "award"],
                                     condition=models.Q(award__isnull=False),
@@ -122,7 +122,7 @@ class Objection(models.Model):
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     class Meta:
-        ordering = ["tender", "filed_at", "pk"]
+        ordering = ["tender_id", "filed_at", "pk"]
         constraints = [
             models.CheckConstraint(condition=models.Q(outcome="") | ~models.Q(answer=""),
                                    name="objection_outcome_has_answer"),

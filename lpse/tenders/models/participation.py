@@ -20,7 +20,7 @@ class Participant(models.Model):
     joined_at = models.DateTimeField(_("joined at"), default=timezone.now)
 
     class Meta:
-        ordering = ["tender", "joined_at", "pk"]
+        ordering = ["tender_id", "joined_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["tender", "vendor"], name="participant_once"),
         ]
@@ -70,7 +70,7 @@ class Question(models.Model):
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     class Meta:
-        ordering = ["tender", "asked_at", "pk"]
+        ordering = ["tender_id", "asked_at", "pk"]
         verbose_name = _("question")
         verbose_name_plural = _("questions")
 

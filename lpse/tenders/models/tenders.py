@@ -186,7 +186,7 @@ class ScheduleStage(models.Model):
     start_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
-        ordering = ["tender", "starts_at", "pk"]
+        ordering = ["tender_id", "starts_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["tender", "code"], name="schedule_stage_once"),
             models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
@@ -220,7 +220,7 @@ class TenderDocument(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     class Meta:
-        ordering = ["tender", "-version"]
+        ordering = ["tender_id", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["tender", "version"], name="tender_document_version"),
             models.CheckConstraint(condition=models.Q(is_addendum=False) | ~models.Q(reason=""),

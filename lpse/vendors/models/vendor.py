@@ -143,7 +143,7 @@ class Deed(TimeStampedModel):
     notary = models.CharField(_("notary"), max_length=150)
 
     class Meta:
-        ordering = ["vendor", "kind"]
+        ordering = ["vendor_id", "kind"]
         constraints = [
             models.UniqueConstraint(fields=["vendor", "kind"], name="deed_one_per_kind"),
         ]
@@ -180,7 +180,7 @@ class BusinessLicence(TimeStampedModel):
     )
 
     class Meta:
-        ordering = ["vendor", "kind", "number"]
+        ordering = ["vendor_id", "kind", "number"]
         constraints = [
             models.UniqueConstraint(fields=["vendor", "kind", "number"],
                                     name="licence_unique_per_vendor"),
@@ -220,7 +220,7 @@ class VendorDocument(models.Model):
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
-        ordering = ["vendor", "kind", "-created_at"]
+        ordering = ["vendor_id", "kind", "-created_at"]
         verbose_name = _("vendor document scan")
         verbose_name_plural = _("vendor document scans")
 

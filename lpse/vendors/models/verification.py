@@ -87,7 +87,7 @@ class VerificationCheck(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
-        ordering = ["session", "position"]
+        ordering = ["session_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["session", "item"], name="verification_check_item"),
         ]
