@@ -127,6 +127,16 @@ def tender_public(code: str) -> Tender:
     return tender
 
 
+def tender_public_row(code: str) -> Tender:
+    """The published tender's own row, nothing related: for the bid upload's JSON calls,
+    which need only its fields (status, upload window). `tender_public` joins eight tables,
+    and planning that join costs PostgreSQL more than running it."""
+    tender = tenders_public().filter(code=code).order_by().first()
+    if tender is None:
+        raise Http404
+    return tender
+
+
 def tenders_running_stage(stage: str, now: datetime | None = None) -> QuerySet[ScheduleStage]:
     moment = now or timezone.now()
     return ScheduleStage.objects.filter(code=stage, starts_at__lte=moment, ends_at__gt=moment)

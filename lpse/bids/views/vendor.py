@@ -77,7 +77,7 @@ def server_time(request: HttpRequest) -> JsonResponse:
 @require_POST
 @perm_required(Perm.SUBMIT_BIDS)
 def upload_start(request: HttpRequest, code: str) -> JsonResponse:
-    tender = tender_selectors.tender_public(code)
+    tender = tender_selectors.tender_public_row(code)
     user = request_user(request)
     try:
         with upload_attempt(request, A.START, tender=tender) as attempt:
@@ -135,8 +135,7 @@ def segment_put(request: HttpRequest, bid_uuid: str, file_uuid: str, index: int
                 declared_sha256=request.headers.get("X-Segment-SHA256", ""))
             attempt.bytes_received = segment.size
             if index == 0:
-                attempt.detected_type = BidFile.objects.filter(pk=file.pk).values_list(
-                    "content_type", flat=True).first() or ""
+                attempt.detected_type = segment.file.content_type
     except (ValidationError, PermissionDenied) as exc:
         return error_response(exc)
     return JsonResponse({"index": segment.index, "sha256": segment.sha256,
