@@ -72,9 +72,13 @@ def _media_root(tmp_path_factory: pytest.TempPathFactory, settings: Any) -> Iter
 def _clear_cache() -> Iterator[None]:
     from django.core.cache import cache
 
+    from lpse.operations.services import _invalidate_maintenance
+
     cache.clear()
+    _invalidate_maintenance()  # also the process's own memo
     yield
     cache.clear()
+    _invalidate_maintenance()
 
 
 # --- Browser tests: count them, and fail a required run that skipped any --------------------

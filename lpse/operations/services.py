@@ -322,21 +322,34 @@ def _deadlines_data(deadlines: list[hooks.Deadline]) -> list[dict[str, str]]:
     return [{"label": d.label, "at": d.at.isoformat(), "url": d.url} for d in deadlines]
 
 
+#: Every request asks whether maintenance is on: the answer "no" is also kept in the
+#: process for a moment (monotonic deadline), sparing the shared cache a round trip.
+_MAINTENANCE_OFF_UNTIL = [0.0]
+MAINTENANCE_OFF_MEMO_SECONDS = 2.0
+
+
 def maintenance_active() -> MaintenanceWindow | None:
-    """The window in progress, if any (cached for a few seconds per process)."""
+    """The window in progress, if any (cached for a few seconds in the shared cache; "none"
+    also for two seconds in the process)."""
+    if time.monotonic() < _MAINTENANCE_OFF_UNTIL[0]:
+        return None
     cached = cache.get(MAINTENANCE_CACHE_KEY)
     if cached is None:
         window = MaintenanceWindow.objects.filter(
             status=MaintenanceWindow.Status.ACTIVE).order_by("-started_at").first()
         cache.set(MAINTENANCE_CACHE_KEY, window.pk if window else 0, 5)
-        return window
-    if not cached:
-        return None
-    return MaintenanceWindow.objects.filter(
-        pk=cached, status=MaintenanceWindow.Status.ACTIVE).first()
+    elif not cached:
+        window = None
+    else:
+        window = MaintenanceWindow.objects.filter(
+            pk=cached, status=MaintenanceWindow.Status.ACTIVE).first()
+    if window is None:
+        _MAINTENANCE_OFF_UNTIL[0] = time.monotonic() + MAINTENANCE_OFF_MEMO_SECONDS
+    return window
 
 
 def _invalidate_maintenance() -> None:
+    _MAINTENANCE_OFF_UNTIL[0] = 0.0
     cache.delete(MAINTENANCE_CACHE_KEY)
 
 

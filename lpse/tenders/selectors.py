@@ -29,6 +29,7 @@ from lpse.tenders.models import (
     Tender,
     TenderDocument,
 )
+from lpse.tenders.schedule import StageWindow, stage_at
 from lpse.tenders.search import search_condition
 from lpse.tenders.stages import StageCode
 
@@ -248,8 +249,9 @@ def public_tender_filter(params: Mapping[str, Any], now: datetime | None = None
     return qs
 
 
-def _row(tender: Tender, now: datetime) -> TenderRow:
-    stage = tender.current_stage(now) if tender.status == Tender.Status.PUBLISHED else None
+def _row(tender: Tender, now: datetime, schedule: Mapping[StageCode, StageWindow]
+         ) -> TenderRow:
+    stage = stage_at(schedule, now) if tender.status == Tender.Status.PUBLISHED else None
     return TenderRow(
         pk=tender.pk, code=tender.code, name=tender.name, agency_code=tender.agency.code,
         agency_name=tender.agency.name, category_code=tender.category.code,
@@ -280,12 +282,9 @@ def public_tender_page(
         else:
             qs = qs.filter(Q(**{f"{field}__gt": value}) | Q(**{field: value, "pk__gt": pk}))
     prefix = "-" if forward_desc else ""
-    stages = Prefetch("stages", queryset=ScheduleStage.objects.only(
-        "tender_id", "code", "starts_at", "ends_at"))
     tenders = list(
         qs.order_by(f"{prefix}{field}", f"{prefix}pk")
         .select_related("agency", "category")
-        .prefetch_related(stages)
         .only("code", "name", "status", "owner_estimate", "fiscal_year", "published_at",
               "upload_ends_at", "agency__name", "agency__code", "category__code",
               "category__name", "category__name_en")[: size + 1]
@@ -301,8 +300,14 @@ def public_tender_page(
             next_cursor = _encode_cursor(getattr(last, field), last.pk)
         if cursor is not None and (not backwards or has_more):
             prev_cursor = _encode_cursor(getattr(first, field), first.pk)
-    return TenderPage(items=[_row(t, moment) for t in tenders], next_cursor=next_cursor,
-                      prev_cursor=prev_cursor, sort=sort)
+    # The schedules as plain tuples (a page holds ~300 stages: no model instances).
+    schedules: dict[int, dict[StageCode, StageWindow]] = {t.pk: {} for t in tenders}
+    for tender_id, code, starts_at, ends_at in ScheduleStage.objects.filter(
+            tender_id__in=list(schedules)).order_by().values_list(
+            "tender_id", "code", "starts_at", "ends_at"):
+        schedules[tender_id][StageCode(code)] = StageWindow(starts_at, ends_at)
+    return TenderPage(items=[_row(t, moment, schedules[t.pk]) for t in tenders],
+                      next_cursor=next_cursor, prev_cursor=prev_cursor, sort=sort)
 
 
 _LIST_VERSION_KEY = "tenders:public-list:version"
