@@ -81,9 +81,7 @@ def _page_cache_key(request: HttpRequest) -> str | None:
     ttl = int(settings.TENDER_PUBLIC_LIST_CACHE_SECONDS)
     if ttl <= 0 or request.user.is_authenticated or len(get_messages(request)):
         return None
-    from django.core.cache import cache
-
-    version = cache.get_or_set(selectors._LIST_VERSION_KEY, 1, None)
+    version = selectors.public_list_version()
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     partial = "1" if getattr(request, "htmx", False) else "0"
     return f"tenders:public-page:{version}:{get_language()}:{partial}:{digest}"
