@@ -267,11 +267,35 @@ def retrying(action: Any, attempts: int = 30, pause: float = 0.5) -> Any:
 
 
 def document(size: int, seed: int) -> bytes:
-    """A file of `size` bytes detected as PDF (PDF header, pseudo-random body)."""
-    head = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
+    """A well-formed PDF of exactly `size` bytes: catalog, empty page tree, one stream of
+    pseudo-random bytes (like the scanned pages of a real bid), document information with
+    an author, cross-reference table and trailer. The opening reads its metadata as it
+    would a vendor's PDF (a malformed file would send pypdf scanning all of it)."""
     block = hashlib.sha256(str(seed).encode()).digest() * 2048  # 64 KiB
-    body = (block * (size // len(block) + 1))[: size - len(head)]
-    return head + body
+    head = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>",
+               None, b"<< /Author (Bench Vendor %d) /Producer (lpse bench) >>" % seed]
+    length = 0
+    for _ in range(3):  # the stream's length is written in the file: settle it
+        parts, offsets = [head], []
+        for number, body in enumerate(objects, start=1):
+            offsets.append(sum(len(p) for p in parts))
+            if body is None:
+                stream = (block * (length // len(block) + 1))[:length]
+                parts.append(b"%d 0 obj\n<< /Length %d >>\nstream\n" % (number, length)
+                             + stream + b"\nendstream\nendobj\n")
+            else:
+                parts.append(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+        xref_at = sum(len(p) for p in parts)
+        parts.append(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+                     + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+                     + b"trailer\n<< /Size %d /Root 1 0 R /Info 4 0 R >>\n"
+                     % (len(objects) + 1) + b"startxref\n%d\n%%%%EOF\n" % xref_at)
+        total = sum(len(p) for p in parts)
+        if total == size:
+            return b"".join(parts)
+        length = max(0, length + size - total)
+    raise ValueError(f"no PDF of exactly {size} bytes")
 
 
 @functools.lru_cache(maxsize=64)
