@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _bids_harness import (
     Client,
-    browser_digests,
     MemorySampler,
+    browser_digests,
     django_script,
     document,
     environment,
