@@ -309,7 +309,8 @@ VERIFICATION_NOTE = {
 }
 
 
-def _receipt_payload(bid: Bid, *, audit_seq: int, supersedes: Bid | None) -> dict[str, Any]:
+def _receipt_payload(bid: Bid, *, supersedes: Bid | None) -> dict[str, Any]:
+    """The receipt without its audit sequence number (the caller adds it)."""
     tender, participant = bid.tender, bid.participant
     vendor = participant.vendor
     assert bid.submitted_at is not None
@@ -349,7 +350,6 @@ def _receipt_payload(bid: Bid, *, audit_seq: int, supersedes: Bid | None) -> dic
                 "supersedes": str(supersedes.uuid) if supersedes else None},
         "server_time": {"utc": _utc(bid.submitted_at),
                         "wib": to_wib(bid.submitted_at).isoformat(timespec="seconds")},
-        "audit_seq": audit_seq,
         "envelopes": envelopes,
         "verification": VERIFICATION_NOTE,
     }
@@ -406,6 +406,9 @@ def bid_submit(*, actor: User, bid: Bid, offer_amount: Any, ip_address: str | No
     if previous is not None:
         previous.superseded_by = bid
         previous.save(update_fields=["superseded_by"])
+    # Everything the receipt says is read before the audit record: from that record until
+    # the commit the audit chain is locked, and every other submission waits for it.
+    payload = _receipt_payload(bid, supersedes=previous)
     event = audit_record(
         action="bids.bid_submitted", actor=actor, target=bid,
         data={"tender": tender.code, "vendor": bid.participant.vendor_id,
@@ -414,14 +417,17 @@ def bid_submit(*, actor: User, bid: Bid, offer_amount: Any, ip_address: str | No
                          "sha256": f.sha256, "sealed_sha256": f.sealed_sha256}
                         for f in files],
               "offer_form_sealed_sha256": bid.sealed_offer_sha256})
-    document = receipts.sign(_receipt_payload(bid, audit_seq=event.seq, supersedes=previous))
+    payload["audit_seq"] = event.seq
+    document = receipts.sign(payload)
     receipt = Receipt.objects.create(bid=bid, document=document,
                                      key_id=document["signature"]["key_id"],
                                      audit_seq=event.seq, issued_at=now)
     from lpse.bids import notifications, tasks
 
     transaction.on_commit(lambda: tasks.receipt_pdf_issue.enqueue(receipt_id=receipt.pk))
-    notifications.bid_received(bid, receipt)
+    # The e-mail is rendered once the bid is committed (not while the chain is locked); a
+    # failure there is logged and never undoes a submission the vendor holds a receipt for.
+    transaction.on_commit(lambda: notifications.bid_received(bid, receipt), robust=True)
     return receipt
 
 
