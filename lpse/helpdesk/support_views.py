@@ -3,17 +3,21 @@ outcomes, the vendor's read-only support sessions, and the officer's read-only v
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lpse.accounts.access import perm_required, request_user
+from lpse.accounts.models import User
 from lpse.accounts.roles import Perm, has_perm
 from lpse.core.calendar import to_wib
 from lpse.core.request_context import client_ip
@@ -60,8 +64,8 @@ def diagnostics_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_detail(request: HttpRequest, run: DiagnosticsRun, *,
-                   retry_form: forms.DiagnosticsRetryForm | None = None,
-                   lkpp_form: forms.DiagnosticsLkppForm | None = None) -> HttpResponse:
+                   retry_form: Form | None = None, lkpp_form: Form | None = None
+                   ) -> HttpResponse:
     user = request_user(request)
     return render(request, "helpdesk/diagnostics.html", {
         "run": run, "ticket": run.ticket,
@@ -75,49 +79,46 @@ def _render_detail(request: HttpRequest, run: DiagnosticsRun, *,
     })
 
 
+def _record_retry(user: User, run: DiagnosticsRun, data: dict[str, Any]) -> None:
+    diagnostics.diagnostics_retry(actor=user, run=run, conclusion=data["conclusion"],
+                                  message=data["message"])
+
+
+def _record_lkpp(user: User, run: DiagnosticsRun, data: dict[str, Any]) -> None:
+    diagnostics.diagnostics_forward_lkpp(actor=user, run=run, conclusion=data["conclusion"],
+                                         reference=data["reference"], summary=data["summary"])
+
+
+#: outcome -> (form, its prefix on the page, the service call, the message once done)
+OUTCOMES: dict[str, tuple[type[Form], str, Callable[[User, DiagnosticsRun, dict[str, Any]], None],
+                          Callable[[], str]]] = {
+    DiagnosticsRun.Outcome.RETRY: (forms.DiagnosticsRetryForm, "retry", _record_retry,
+                                   lambda: _("The vendor has been told to retry; the ticket "
+                                             "is resolved.")),
+    DiagnosticsRun.Outcome.LKPP: (forms.DiagnosticsLkppForm, "lkpp", _record_lkpp,
+                                  lambda: _("Forwarded to LKPP; the escalation package is "
+                                            "ready.")),
+}
+
+
 @perm_required(Perm.RUN_UPLOAD_DIAGNOSTICS)
 @require_POST
 def diagnostics_outcome(request: HttpRequest, pk: int, outcome: str) -> HttpResponse:
     """Record the outcome; invalid input re-renders the page with what was typed kept."""
-    run = _run_for(request, pk)
-    user = request_user(request)
-    retry = lkpp = None
-    if outcome == DiagnosticsRun.Outcome.RETRY:
-        retry = forms.DiagnosticsRetryForm(request.POST, prefix="retry")
-        if retry.is_valid():
-            try:
-                diagnostics.diagnostics_retry(actor=user, run=run,
-                                              conclusion=retry.cleaned_data["conclusion"],
-                                              message=retry.cleaned_data["message"])
-            except ValidationError as exc:
-                retry.add_error(None, exc.messages)
-            else:
-                messages.success(request, _retry_done())
-                return redirect("helpdesk:diagnostics_detail", pk=run.pk)
-    elif outcome == DiagnosticsRun.Outcome.LKPP:
-        lkpp = forms.DiagnosticsLkppForm(request.POST, prefix="lkpp")
-        if lkpp.is_valid():
-            try:
-                diagnostics.diagnostics_forward_lkpp(
-                    actor=user, run=run, conclusion=lkpp.cleaned_data["conclusion"],
-                    reference=lkpp.cleaned_data["reference"],
-                    summary=lkpp.cleaned_data["summary"])
-            except ValidationError as exc:
-                lkpp.add_error(None, exc.messages)
-            else:
-                messages.success(request, _lkpp_done())
-                return redirect("helpdesk:diagnostics_detail", pk=run.pk)
-    else:
+    if outcome not in OUTCOMES:
         raise Http404
-    return _render_detail(request, run, retry_form=retry, lkpp_form=lkpp)
-
-
-def _retry_done() -> str:
-    return _("The vendor has been told to retry; the ticket is resolved.")
-
-
-def _lkpp_done() -> str:
-    return _("Forwarded to LKPP; the escalation package is ready.")
+    form_class, prefix, record, done = OUTCOMES[outcome]
+    run = _run_for(request, pk)
+    form = form_class(request.POST, prefix=prefix)
+    if form.is_valid():
+        try:
+            record(request_user(request), run, form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, done())
+            return redirect("helpdesk:diagnostics_detail", pk=run.pk)
+    return _render_detail(request, run, **{f"{prefix}_form": form})
 
 
 # --- Support sessions (vendor) ---------------------------------------------------------------
