@@ -68,15 +68,13 @@ class Restorer:
             try:
                 for chunk in entry.chunks():
                     loader.write(chunk)
-            except (RestoreError, ArchiveDamaged):
+            except BaseException as exc:
                 loader.abort()
-                raise
-            except Exception as exc:  # zstd, psql: a damaged dump, told as such
-                loader.abort()
-                raise RestoreError(f"BAD: {entry.name} cannot be read ({exc}); nothing of the "
-                                   "database was committed.") from exc
-            except BaseException:
-                loader.abort()
+                if isinstance(exc, Exception) and not isinstance(
+                        exc, RestoreError | ArchiveDamaged):
+                    # zstd, psql: a damaged dump, told as such
+                    raise RestoreError(f"BAD: {entry.name} cannot be read ({exc}); nothing "
+                                       "of the database was committed.") from exc
                 raise
             self._pending = (loader, entry.stream.sha256.hexdigest(), entry.name)
         elif database_entry and entry.name == database_entry + ".sha256":
