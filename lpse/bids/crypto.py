@@ -2,10 +2,11 @@
 
 - Bid files: the age format (age-encryption.org/v1): X25519 recipients, ChaCha20-Poly1305
   STREAM in 64 KiB chunks with a last-chunk flag, so truncation, reordering and any flipped
-  byte are detected. Segments are written by `age_encrypt_known_length` (the format laid
-  out with pyca/cryptography primitives: 7× faster than pyrage's 8 KiB callback reads) and
-  read by pyrage, the Python binding of the Rust `age` crate — every test and every opening
-  is thus an interoperability check. An opened bid decrypts with the standard `age` tool.
+  byte are detected. Segments are written by `age_encrypt_known_length` (lpse.core.age: the
+  format laid out with pyca/cryptography primitives, 7× faster than pyrage's 8 KiB callback
+  reads) and read by pyrage, the Python binding of the Rust `age` crate — every test and
+  every opening is thus an interoperability check. An opened bid decrypts with the
+  standard `age` tool.
 - The tender key: an X25519 key pair (pyca/cryptography) written as an age recipient
   (`age1…`) and identity (`AGE-SECRET-KEY-1…`) in Bech32, the encoding age uses.
 - Threshold sharing: SLIP-39 Shamir shares (Trezor's reference `shamir-mnemonic`), k of n,
@@ -20,11 +21,9 @@ Nothing here touches the database; `lpse.bids.services` decides what is stored.
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import hmac
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pyrage
@@ -34,76 +33,13 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hpke
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
-from cryptography.hazmat.primitives.hashes import SHA256
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-AGE_HEADER = b"age-encryption.org/v1\n"
-
-
-class CryptoError(Exception):
-    """A key, share or ciphertext that does not open (wrong passphrase, tampering)."""
-
-
-# --- Bech32 (BIP-173), the text encoding of age keys ------------------------------------------
-# An encoding with a checksum, not a cryptographic primitive; checked against pyrage in tests.
-
-_CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
-_GENERATOR = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
-
-
-def _polymod(values: Sequence[int]) -> int:
-    checksum = 1
-    for value in values:
-        top = checksum >> 25
-        checksum = (checksum & 0x1FFFFFF) << 5 ^ value
-        for i in range(5):
-            checksum ^= _GENERATOR[i] if ((top >> i) & 1) else 0
-    return checksum
-
-
-def _hrp_expand(hrp: str) -> list[int]:
-    return [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
-
-
-def _convert_bits(data: bytes | Sequence[int], from_bits: int, to_bits: int,
-                  pad: bool) -> list[int]:
-    acc, bits, out = 0, 0, []
-    maxv = (1 << to_bits) - 1
-    for value in data:
-        acc = (acc << from_bits) | value
-        bits += from_bits
-        while bits >= to_bits:
-            bits -= to_bits
-            out.append((acc >> bits) & maxv)
-    if pad and bits:
-        out.append((acc << (to_bits - bits)) & maxv)
-    elif not pad and (bits >= from_bits or ((acc << (to_bits - bits)) & maxv)):
-        raise CryptoError("invalid padding")
-    return out
-
-
-def bech32_encode(hrp: str, data: bytes) -> str:
-    words = _convert_bits(data, 8, 5, pad=True)
-    polymod = _polymod([*_hrp_expand(hrp), *words, 0, 0, 0, 0, 0, 0]) ^ 1
-    checksum = [(polymod >> 5 * (5 - i)) & 31 for i in range(6)]
-    return hrp + "1" + "".join(_CHARSET[w] for w in words + checksum)
-
-
-def bech32_decode(text: str, hrp: str) -> bytes:
-    lowered = text.strip().lower()
-    if lowered != text.strip() and text.strip().upper() != text.strip():
-        raise CryptoError("mixed case")
-    prefix, sep, rest = lowered.rpartition("1")
-    if not sep or prefix != hrp.lower() or len(rest) < 6:
-        raise CryptoError("wrong prefix")
-    try:
-        words = [_CHARSET.index(c) for c in rest]
-    except ValueError as exc:
-        raise CryptoError("invalid character") from exc
-    if _polymod([*_hrp_expand(prefix), *words]) != 1:
-        raise CryptoError("bad checksum")
-    return bytes(_convert_bits(words[:-6], 5, 8, pad=False))
-
+from lpse.core import age
+from lpse.core.age import CryptoError as CryptoError  # re-exported: this module's interface
+from lpse.core.age import bech32_decode as bech32_decode
+from lpse.core.age import bech32_encode as bech32_encode
+from lpse.core.age import public_from_recipient as public_from_recipient
+from lpse.core.age import recipient_from_public as recipient_from_public
 
 # --- Tender key pairs (age X25519) ----------------------------------------------------------
 
@@ -120,14 +56,6 @@ class TenderKeyPair:
         key = X25519PrivateKey.generate()
         return cls(private=key.private_bytes_raw(),
                    recipient=recipient_from_public(key.public_key().public_bytes_raw()))
-
-
-def recipient_from_public(public: bytes) -> str:
-    return bech32_encode("age", public)
-
-
-def public_from_recipient(recipient: str) -> bytes:
-    return bech32_decode(recipient, "age")
 
 
 def identity_from_private(private: bytes) -> str:
@@ -276,57 +204,8 @@ def aead_open(key: bytes, sealed: bytes, *, aad: bytes) -> bytes:
 # --- age encryption of bid files --------------------------------------------------------------
 
 
-AGE_CHUNK = 64 * 1024
-
-
-def _b64(data: bytes) -> bytes:
-    return base64.b64encode(data).rstrip(b"=")
-
-
-def _hkdf(ikm: bytes, salt: bytes, info: bytes) -> bytes:
-    return HKDF(algorithm=SHA256(), length=32, salt=salt, info=info).derive(ikm)
-
-
-def age_encrypt_known_length(read: Callable[[int], bytes], length: int,
-                             write: Callable[[bytes], object], recipient: str) -> None:
-    """Encrypt exactly `length` bytes obtained from `read(n)` to one age file (the
-    age-encryption.org/v1 format, X25519 recipient), written through `write`.
-
-    The format as the age specification defines it, with pyca/cryptography primitives:
-    a random 16-byte file key wrapped to the recipient (ephemeral X25519, HKDF-SHA256 with
-    info "age-encryption.org/v1/X25519", ChaCha20-Poly1305), the header MACed with
-    HMAC-SHA256 (key HKDF(file key, info "header")), then a 16-byte nonce and the payload
-    in 64 KiB chunks sealed with ChaCha20-Poly1305 under HKDF(file key, nonce, "payload"),
-    chunk nonce = 11-byte big-endian counter ‖ last-chunk flag. Knowing the length in
-    advance tells which chunk is the last without reading ahead; chunks are 64 KiB, so
-    memory stays constant. Output is decrypted by pyrage (rage) and the `age` tool (tests).
-    """
-    if length <= 0:
-        raise ValueError("an age segment holds at least one byte")
-    their_public = public_from_recipient(recipient)
-    ephemeral = X25519PrivateKey.generate()
-    share = ephemeral.public_key().public_bytes_raw()
-    shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(their_public))
-    if shared == bytes(32):
-        raise CryptoError("invalid recipient")
-    file_key = os.urandom(16)
-    wrap_key = _hkdf(shared, share + their_public, b"age-encryption.org/v1/X25519")
-    body = ChaCha20Poly1305(wrap_key).encrypt(bytes(12), file_key, None)
-    header = (AGE_HEADER + b"-> X25519 " + _b64(share) + b"\n" + _b64(body) + b"\n---")
-    mac = hmac.new(_hkdf(file_key, b"", b"header"), header, hashlib.sha256).digest()
-    nonce = os.urandom(16)
-    write(header + b" " + _b64(mac) + b"\n" + nonce)
-    aead = ChaCha20Poly1305(_hkdf(file_key, nonce, b"payload"))
-    counter, remaining = 0, length
-    while remaining > 0:
-        want = min(AGE_CHUNK, remaining)
-        chunk = read(want)
-        if len(chunk) != want:
-            raise CryptoError("the source ended early")
-        remaining -= want
-        last = b"\x01" if remaining == 0 else b"\x00"
-        write(aead.encrypt(counter.to_bytes(11, "big") + last, chunk, None))
-        counter += 1
+AGE_CHUNK = age.CHUNK
+age_encrypt_known_length = age.encrypt_known_length
 
 
 def age_encrypt(data: bytes, recipient: str) -> bytes:
