@@ -15,8 +15,9 @@
 
 Standard tools open it: `age -d -i key.txt X.tar.age | tar -x`.
 
-Writing: the caller's thread produces the tar into a pipe; a second thread encrypts from
-the pipe into the destination file, hashing what it writes. Reading: a thread decrypts
+Writing: the caller's thread produces the tar and encrypts it (lpse.core.age: the age
+format with pyca/cryptography primitives); a second thread hashes the ciphertext and writes
+it to the destination. Reading: a thread decrypts with pyrage (the Rust implementation)
 into a pipe; the caller's thread parses the tar from it. age authenticates every 64 KiB
 chunk, so damage is detected exactly where it is, and the entry being read there is named.
 """
@@ -40,6 +41,8 @@ from typing import IO, Any, BinaryIO
 import pyrage
 from pyrage import x25519
 
+from lpse.core import age
+
 FORMAT = "lpse-backup/1"
 ROOT = "lpse-backup"
 INFO = f"{ROOT}/BACKUP-INFO.json"
@@ -50,6 +53,9 @@ MANIFEST = f"{ROOT}/manifest.json"
 SUFFIX = ".tar.age"
 CHUNK = 1024 * 1024
 PIPE_SIZE = 1024 * 1024
+
+#: Where an archive is written: a file, or lpse.backups.destinations.ReadBackWriter.
+Writable = IO[bytes] | io.RawIOBase
 
 
 class ArchiveError(RuntimeError):
@@ -75,7 +81,7 @@ class _HashingSink(io.RawIOBase):
     """Where age writes the ciphertext: counted, hashed and written to the destination by
     a thread of its own, so that encryption and the disk work at the same time."""
 
-    def __init__(self, out: IO[bytes]) -> None:
+    def __init__(self, out: Writable) -> None:
         self.out = out
         self.sha256 = hashlib.sha256()
         self.size = 0
@@ -163,21 +169,16 @@ class Source:
         return cls(name=name, size=len(data), data=data, count_progress=False)
 
 
-class _TarStream(io.RawIOBase):
-    """The tar stream, produced on demand while age pulls it (one thread: no pipe, no
-    hand-over between threads), hashing each entry as it goes."""
+class _TarStream:
+    """The tar stream as a sequence of byte strings, produced on demand (one thread),
+    hashing each entry as it goes."""
 
     def __init__(self, sources: Iterator[Source], entries: list[WrittenEntry],
                  progress: Callable[[int], None] | None) -> None:
-        self._chunks = self._generate(sources)
-        self._pending = memoryview(b"")
+        self._sources = sources
         self.entries = entries
         self.progress = progress
-        self.error: BaseException | None = None
         self.written = 0
-
-    def readable(self) -> bool:
-        return True
 
     def _header(self, source: Source) -> bytes:
         info = tarfile.TarInfo(source.name)
@@ -187,8 +188,13 @@ class _TarStream(io.RawIOBase):
         return info.tobuf(format=tarfile.PAX_FORMAT, encoding="utf-8",
                           errors="surrogateescape")
 
-    def _generate(self, sources: Iterator[Source]) -> Iterator[bytes]:
-        for source in sources:
+    def __iter__(self) -> Iterator[bytes]:
+        for piece in self._generate():
+            self.written += len(piece)
+            yield piece
+
+    def _generate(self) -> Iterator[bytes]:
+        for source in self._sources:
             yield self._header(source)
             digest = hashlib.sha256()
             if source.data is not None:
@@ -216,52 +222,41 @@ class _TarStream(io.RawIOBase):
         end = 2 * tarfile.BLOCKSIZE
         yield bytes(end + (-(self.written + end) % tarfile.RECORDSIZE))
 
-    def readinto(self, buffer: Any) -> int:
-        try:
-            while not self._pending:
-                self._pending = memoryview(next(self._chunks))
-        except StopIteration:
-            return 0
-        except BaseException as exc:
-            self.error = exc
-            raise
-        n = min(len(buffer), len(self._pending))
-        buffer[:n] = self._pending[:n]
-        self._pending = self._pending[n:]
-        self.written += n
-        return n
-
 
 class ArchiveWriter:
     """Write entries into an encrypted archive.
 
     `write(sources)` takes an iterator of Source: the next source is asked for only once the
     previous one is completely in the archive, so a generator can build the manifest last
-    from `writer.entries`.
+    from `writer.entries`. The tar stream is encrypted in this thread (lpse.core.age, pyca's
+    ChaCha20-Poly1305 on whole chunks) while another hashes and writes the ciphertext.
     """
 
-    def __init__(self, out: IO[bytes], recipients: list[x25519.Recipient],
+    def __init__(self, out: Writable, recipients: list[x25519.Recipient],
                  progress: Callable[[int], None] | None = None) -> None:
         if not recipients:
             raise ArchiveError("No backup public key: the archive cannot be encrypted.")
         self.out = out
-        self.recipients = recipients
+        self.recipients = [str(r) for r in recipients]
         self.progress = progress
         self.entries: list[WrittenEntry] = []
 
     def write(self, sources: Iterable[Source]) -> tuple[int, str]:
         """Write the archive; returns the size and SHA-256 of the ciphertext written."""
         sink = _HashingSink(self.out)
-        stream = _TarStream(iter(sources), self.entries, self.progress)
         try:
-            pyrage.encrypt_io(io.BufferedReader(stream, CHUNK), sink,  # type: ignore[arg-type]
-                              self.recipients)
-        except BaseException as exc:
+            encryptor = age.AgeEncryptor(sink.write, self.recipients)
+            for piece in _TarStream(iter(sources), self.entries, self.progress):
+                encryptor.update(piece)
+            encryptor.finish()
+        except age.CryptoError as exc:
             with contextlib.suppress(BaseException):
                 sink.finish()
-            if stream.error is not None:
-                raise stream.error from exc
             raise ArchiveError(f"Encryption failed: {exc}") from exc
+        except BaseException:
+            with contextlib.suppress(BaseException):
+                sink.finish()
+            raise
         sink.finish()
         return sink.size, sink.sha256.hexdigest()
 

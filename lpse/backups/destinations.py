@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
+import queue
 import re
 import shutil
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +23,8 @@ from lpse.backups.archive import SUFFIX
 from lpse.backups.retention import RetentionPolicy, to_remove
 
 CHUNK = 1024 * 1024
+#: How much a backup writes before that part is flushed to the drive and read back.
+READ_BACK_WINDOW = 64 * 1024 * 1024
 NAME_RE = re.compile(r"^lpse-backup-(\d{8}T\d{6}Z)-[0-9a-f]{6}" + re.escape(SUFFIX) + "$")
 
 
@@ -38,18 +43,108 @@ def archive_time(name: str) -> datetime | None:
     return datetime.strptime(match.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
 
 
+def _drop_cache(fd: int, offset: int = 0, length: int = 0) -> None:
+    """Evict clean pages of the range, so that the next read comes from the device."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.posix_fadvise(fd, offset, length, os.POSIX_FADV_DONTNEED)
+
+
 def file_sha256(path: Path, *, drop_cache: bool = True) -> tuple[int, str]:
     """Read a file back from the device (not from the page cache when possible)."""
     digest = hashlib.sha256()
     size = 0
     with path.open("rb") as handle:
         if drop_cache:
-            with contextlib.suppress(AttributeError, OSError):
-                os.posix_fadvise(handle.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
+            _drop_cache(handle.fileno())
         while chunk := handle.read(CHUNK):
             digest.update(chunk)
             size += len(chunk)
     return size, digest.hexdigest()
+
+
+class ReadBackWriter(io.RawIOBase):
+    """A new archive on the drive, read back while it is being written.
+
+    Every READ_BACK_WINDOW bytes, what was written is handed to a second thread that
+    flushes it to the device (fdatasync), drops it from the page cache, reads it back from
+    the device and hashes it, in order. `finish()` flushes and reads back the rest: the result
+    is the size and SHA-256 of the file as the drive returns it, obtained while the backup
+    was still producing data instead of in a second full pass afterwards.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._out = path.open("wb", buffering=0)
+        self._in = path.open("rb", buffering=0)
+        self.written = 0
+        self._flushed = 0
+        self._digest = hashlib.sha256()
+        self._read = 0
+        self._ranges: queue.Queue[tuple[int, int] | None] = queue.Queue()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._read_back, name="backup-read-back",
+                                        daemon=True)
+        self._thread.start()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data)
+        done = 0
+        while done < len(view):
+            done += self._out.write(view[done:]) or 0
+        self.written += done
+        if self.written - self._flushed >= READ_BACK_WINDOW:
+            self._hand_over()
+        return done
+
+    def _hand_over(self) -> None:
+        self._ranges.put((self._flushed, self.written))
+        self._flushed = self.written
+
+    def _read_back(self) -> None:
+        fd = self._in.fileno()
+        while (span := self._ranges.get()) is not None:
+            if self._error is not None:
+                continue
+            position, end = span
+            try:
+                # Here, not in the writing thread: the backup goes on while this waits.
+                os.fdatasync(fd)
+                _drop_cache(fd, position, end - position)
+                while position < end:
+                    chunk = os.pread(fd, min(CHUNK, end - position), position)
+                    if not chunk:
+                        raise OSError(f"{self.path} ends at {position} bytes, {end} written")
+                    self._digest.update(chunk)
+                    position += len(chunk)
+                    self._read += len(chunk)
+            except BaseException as exc:  # noqa: BLE001 - reported by finish()
+                self._error = exc
+
+    def finish(self) -> tuple[int, str]:
+        """Flush and read back what is left, fsync; the size and SHA-256 read from the
+        drive."""
+        if self._flushed < self.written:
+            self._hand_over()
+        self._ranges.put(None)
+        self._thread.join()
+        os.fsync(self._out.fileno())
+        self._out.close()
+        self._in.close()
+        if self._error is not None:
+            raise DestinationError(f"Reading {self.path} back failed: {self._error}")
+        return self._read, self._digest.hexdigest()
+
+    def abort(self) -> None:
+        """Stop after a failed backup (the caller removes the file)."""
+        if not self._out.closed:
+            self._error = self._error or RuntimeError("aborted")
+            self._ranges.put(None)
+            self._thread.join()
+            self._out.close()
+            self._in.close()
 
 
 @dataclass(frozen=True)
@@ -96,11 +191,25 @@ class LocalDestination:
     def partial_path(self, name: str) -> Path:
         return self.directory / f".{name}.partial"
 
+    def open_partial(self, name: str) -> ReadBackWriter:
+        """The file a new archive is written into; `finish_written` names it once its
+        read-back matched."""
+        return ReadBackWriter(self.partial_path(name))
+
+    def finish_written(self, writer: ReadBackWriter, name: str, size: int,
+                       sha256: str) -> StoredCopy:
+        read_size, read_sha = writer.finish()
+        return self._name_if_matching(writer.path, name, (read_size, read_sha), size, sha256)
+
     def finish(self, partial: Path, name: str, size: int, sha256: str) -> StoredCopy:
         """fsync the written archive, read it back from the drive, then give it its name."""
         with partial.open("rb+") as handle:
             os.fsync(handle.fileno())
-        read_size, read_sha = file_sha256(partial)
+        return self._name_if_matching(partial, name, file_sha256(partial), size, sha256)
+
+    def _name_if_matching(self, partial: Path, name: str, read: tuple[int, str], size: int,
+                          sha256: str) -> StoredCopy:
+        read_size, read_sha = read
         if (read_size, read_sha) != (size, sha256):
             raise DestinationError(
                 f"The copy on {self.directory} does not read back as written "

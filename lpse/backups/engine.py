@@ -40,6 +40,7 @@ from lpse.backups.archive import (
     ArchiveWriter,
     Entry,
     Source,
+    Writable,
     decode_json,
     encode_json,
 )
@@ -151,7 +152,7 @@ def plan_files(snapshot: database.Snapshot, storage: Storage,
     return plan
 
 
-def write_backup(*, out: IO[bytes], recipients: list[x25519.Recipient], recipient_texts: list[str],
+def write_backup(*, out: Writable, recipients: list[x25519.Recipient], recipient_texts: list[str],
                  storage: Storage, work_dir: Path, alias: str = "default",
                  progress: Progress | None = None, created_at: datetime | None = None
                  ) -> BackupResult:

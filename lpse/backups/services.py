@@ -106,14 +106,18 @@ def backup_run(*, actor: User | None, trigger: str = BackupRun.Trigger.COMMAND,
         local.check_ready()
         run.archive_name = name
         run.save(update_fields=["archive_name"])
-        with partial.open("wb", buffering=CHUNK) as out:
+        writer = local.open_partial(name)
+        try:
             result = engine.write_backup(
-                out=out, recipients=recipients, recipient_texts=recipient_texts,
+                out=writer, recipients=recipients, recipient_texts=recipient_texts,
                 storage=storage, work_dir=settings.BACKUP_WORK_DIR, alias=alias,
                 progress=_progress_reporter(run), created_at=run.started_at,
             )
-        BackupRun.objects.filter(pk=run.pk).update(phase="verifying", heartbeat_at=timezone.now())
-        stored = local.finish(partial, name, result.size, result.sha256)
+            BackupRun.objects.filter(pk=run.pk).update(phase="verifying",
+                                                       heartbeat_at=timezone.now())
+            stored = local.finish_written(writer, name, result.size, result.sha256)
+        finally:
+            writer.abort()
         copies.append(BackupCopy(run=run, kind=BackupCopy.Kind.LOCAL, location=stored.location,
                                  size=stored.size, sha256=stored.sha256,
                                  verified_at=timezone.now()))

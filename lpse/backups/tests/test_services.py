@@ -291,3 +291,36 @@ def test_local_destination_copies_an_archive_and_checks_it_reads_back(tmp_path) 
     with pytest.raises(destinations.DestinationError, match="does not read back"):
         drive.put(source, name.replace("abcdef", "fedcba"), size, "0" * 64)
     assert sorted(p.name for p in (tmp_path / "second-drive").iterdir()) == [name]
+
+
+def test_a_new_archive_is_read_back_from_the_drive_while_it_is_written(tmp_path,
+                                                                       monkeypatch) -> None:
+    """Written in pieces across several read-back windows: what the drive returns is what
+    was written; a copy whose read-back differs from what was written is refused and left
+    unnamed."""
+    import hashlib
+    import random
+
+    monkeypatch.setattr(destinations, "READ_BACK_WINDOW", 10_000)
+    rng = random.Random(3)
+    data = rng.randbytes(123_457)
+    drive = destinations.LocalDestination(tmp_path / "drive")
+    drive.check_ready()
+    name = "lpse-backup-20261126T010000Z-abcdef.tar.age"
+    writer = drive.open_partial(name)
+    offset = 0
+    while offset < len(data):
+        step = rng.choice([1, 512, 4096, 25_000])
+        assert writer.write(data[offset:offset + step]) == len(data[offset:offset + step])
+        offset += step
+    stored = drive.finish_written(writer, name, len(data), hashlib.sha256(data).hexdigest())
+    assert (stored.size, stored.sha256) == (len(data), hashlib.sha256(data).hexdigest())
+    assert (tmp_path / "drive" / name).read_bytes() == data
+    writer.abort()  # after finishing: nothing to do
+
+    other = name.replace("abcdef", "fedcba")
+    writer = drive.open_partial(other)
+    writer.write(data)
+    with pytest.raises(destinations.DestinationError, match="does not read back"):
+        drive.finish_written(writer, other, len(data), "0" * 64)
+    assert drive.names() == [name]
