@@ -119,6 +119,23 @@ class _HashingSink(io.RawIOBase):
             raise self._error
 
 
+class _DirectSink:
+    """Where age writes the ciphertext when the destination hashes it itself
+    (lpse.backups.destinations.ReadBackWriter): counted and written in the same thread."""
+
+    def __init__(self, out: Writable) -> None:
+        self.out = out
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.out.write(data)
+        self.size += len(data)
+        return len(data)
+
+    def finish(self) -> None:
+        pass
+
+
 class _CountingReader(io.RawIOBase):
     """Wraps a source: hashes what tar copies from it and reports progress."""
 
@@ -233,17 +250,20 @@ class ArchiveWriter:
     """
 
     def __init__(self, out: Writable, recipients: list[x25519.Recipient],
-                 progress: Callable[[int], None] | None = None) -> None:
+                 progress: Callable[[int], None] | None = None,
+                 hash_output: bool = True) -> None:
         if not recipients:
             raise ArchiveError("No backup public key: the archive cannot be encrypted.")
         self.out = out
         self.recipients = [str(r) for r in recipients]
         self.progress = progress
+        self.hash_output = hash_output
         self.entries: list[WrittenEntry] = []
 
     def write(self, sources: Iterable[Source]) -> tuple[int, str]:
-        """Write the archive; returns the size and SHA-256 of the ciphertext written."""
-        sink = _HashingSink(self.out)
+        """Write the archive; returns the size and SHA-256 of the ciphertext written (the
+        SHA-256 is empty with hash_output=False)."""
+        sink = _HashingSink(self.out) if self.hash_output else _DirectSink(self.out)
         try:
             encryptor = age.AgeEncryptor(sink.write, self.recipients)
             for piece in _TarStream(iter(sources), self.entries, self.progress):
@@ -258,7 +278,7 @@ class ArchiveWriter:
                 sink.finish()
             raise
         sink.finish()
-        return sink.size, sink.sha256.hexdigest()
+        return sink.size, sink.sha256.hexdigest() if isinstance(sink, _HashingSink) else ""
 
 
 # --- Reading --------------------------------------------------------------------------------

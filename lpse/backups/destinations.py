@@ -23,8 +23,9 @@ from lpse.backups.archive import SUFFIX
 from lpse.backups.retention import RetentionPolicy, to_remove
 
 CHUNK = 1024 * 1024
-#: How much a backup writes before that part is flushed to the drive and read back.
-READ_BACK_WINDOW = 64 * 1024 * 1024
+#: How much a backup writes before that part is flushed to the drive and read back (kept in
+#: memory until then: at most about four windows).
+READ_BACK_WINDOW = 16 * 1024 * 1024
 NAME_RE = re.compile(r"^lpse-backup-(\d{8}T\d{6}Z)-[0-9a-f]{6}" + re.escape(SUFFIX) + "$")
 
 
@@ -67,9 +68,10 @@ class ReadBackWriter(io.RawIOBase):
 
     Every READ_BACK_WINDOW bytes, what was written is handed to a second thread that
     flushes it to the device (fdatasync), drops it from the page cache, reads it back from
-    the device and hashes it, in order. `finish()` flushes and reads back the rest: the result
-    is the size and SHA-256 of the file as the drive returns it, obtained while the backup
-    was still producing data instead of in a second full pass afterwards.
+    the device and compares it byte for byte with what was written (kept until then: at
+    most a few windows), hashing what the drive returned. `finish()` does the same for the
+    rest. The archive is thus hashed once, on the bytes read back, and checked while the
+    backup is still producing data instead of in a second full pass afterwards.
     """
 
     def __init__(self, path: Path) -> None:
@@ -78,9 +80,11 @@ class ReadBackWriter(io.RawIOBase):
         self._in = path.open("rb", buffering=0)
         self.written = 0
         self._flushed = 0
+        self._window: list[bytes] = []
         self._digest = hashlib.sha256()
         self._read = 0
-        self._ranges: queue.Queue[tuple[int, int] | None] = queue.Queue()
+        self.first_difference: int | None = None
+        self._ranges: queue.Queue[tuple[int, list[bytes]] | None] = queue.Queue(maxsize=2)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._read_back, name="backup-read-back",
                                         daemon=True)
@@ -90,42 +94,52 @@ class ReadBackWriter(io.RawIOBase):
         return True
 
     def write(self, data: Any) -> int:
-        view = memoryview(data)
+        chunk = data if isinstance(data, bytes) else bytes(data)
+        view = memoryview(chunk)
         done = 0
         while done < len(view):
             done += self._out.write(view[done:]) or 0
         self.written += done
+        self._window.append(chunk)
         if self.written - self._flushed >= READ_BACK_WINDOW:
             self._hand_over()
         return done
 
     def _hand_over(self) -> None:
-        self._ranges.put((self._flushed, self.written))
-        self._flushed = self.written
+        self._ranges.put((self._flushed, self._window))
+        self._flushed, self._window = self.written, []
 
     def _read_back(self) -> None:
         fd = self._in.fileno()
         while (span := self._ranges.get()) is not None:
             if self._error is not None:
                 continue
-            position, end = span
+            position, chunks = span
             try:
                 # Here, not in the writing thread: the backup goes on while this waits.
                 os.fdatasync(fd)
-                _drop_cache(fd, position, end - position)
-                while position < end:
-                    chunk = os.pread(fd, min(CHUNK, end - position), position)
-                    if not chunk:
-                        raise OSError(f"{self.path} ends at {position} bytes, {end} written")
-                    self._digest.update(chunk)
-                    position += len(chunk)
-                    self._read += len(chunk)
+                _drop_cache(fd, position, sum(len(c) for c in chunks))
+                for expected in chunks:
+                    got = os.pread(fd, len(expected), position)
+                    while len(got) < len(expected):
+                        more = os.pread(fd, len(expected) - len(got), position + len(got))
+                        if not more:
+                            break
+                        got += more
+                    if got != expected and self.first_difference is None:
+                        self.first_difference = position + next(
+                            (i for i, (a, b) in enumerate(zip(got, expected, strict=False))
+                             if a != b), min(len(got), len(expected)))
+                    self._digest.update(got)
+                    position += len(got)
+                    self._read += len(got)
             except BaseException as exc:  # noqa: BLE001 - reported by finish()
                 self._error = exc
 
     def finish(self) -> tuple[int, str]:
-        """Flush and read back what is left, fsync; the size and SHA-256 read from the
-        drive."""
+        """Flush and read back what is left, fsync; the size and SHA-256 of what the drive
+        returned. `first_difference` is the offset of the first byte that did not read back
+        as written (None when all did)."""
         if self._flushed < self.written:
             self._hand_over()
         self._ranges.put(None)
@@ -196,10 +210,17 @@ class LocalDestination:
         read-back matched."""
         return ReadBackWriter(self.partial_path(name))
 
-    def finish_written(self, writer: ReadBackWriter, name: str, size: int,
-                       sha256: str) -> StoredCopy:
+    def finish_written(self, writer: ReadBackWriter, name: str, size: int) -> StoredCopy:
+        """Name the archive once it read back byte for byte as written; its SHA-256 is
+        that of the bytes read back."""
         read_size, read_sha = writer.finish()
-        return self._name_if_matching(writer.path, name, (read_size, read_sha), size, sha256)
+        if writer.first_difference is not None or read_size != size:
+            at = writer.first_difference if writer.first_difference is not None else read_size
+            raise DestinationError(
+                f"The copy on {self.directory} does not read back as written (first "
+                f"difference at byte {at} of {size}): the drive may be failing."
+            )
+        return self._name_if_matching(writer.path, name, (read_size, read_sha), size, read_sha)
 
     def finish(self, partial: Path, name: str, size: int, sha256: str) -> StoredCopy:
         """fsync the written archive, read it back from the drive, then give it its name."""

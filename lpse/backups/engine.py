@@ -154,9 +154,12 @@ def plan_files(snapshot: database.Snapshot, storage: Storage,
 
 def write_backup(*, out: Writable, recipients: list[x25519.Recipient], recipient_texts: list[str],
                  storage: Storage, work_dir: Path, alias: str = "default",
-                 progress: Progress | None = None, created_at: datetime | None = None
-                 ) -> BackupResult:
-    """Write one consistent, encrypted archive of the database and the stored files."""
+                 progress: Progress | None = None, created_at: datetime | None = None,
+                 hash_output: bool = True) -> BackupResult:
+    """Write one consistent, encrypted archive of the database and the stored files.
+
+    With hash_output=False the result's sha256 is empty: `out` hashes what it wrote
+    (lpse.backups.destinations.ReadBackWriter, on the bytes read back from the drive)."""
     created_at = created_at or timezone.now()
     meter = _Progress(progress)
     warnings: list[str] = []
@@ -189,7 +192,7 @@ def write_backup(*, out: Writable, recipients: list[x25519.Recipient], recipient
             "recipients": [fingerprint(r) for r in recipient_texts],
             "open_with": "age -d -i KEY.txt ARCHIVE.tar.age | tar -x",
         }
-        writer = ArchiveWriter(out, recipients, progress=meter.add)
+        writer = ArchiveWriter(out, recipients, progress=meter.add, hash_output=hash_output)
         manifest_files: dict[str, dict[str, Any]] = {}
         db_name = DATABASE_PREFIX + snap.dump_name
         manifest: dict[str, Any] = {}

@@ -112,10 +112,12 @@ def backup_run(*, actor: User | None, trigger: str = BackupRun.Trigger.COMMAND,
                 out=writer, recipients=recipients, recipient_texts=recipient_texts,
                 storage=storage, work_dir=settings.BACKUP_WORK_DIR, alias=alias,
                 progress=_progress_reporter(run), created_at=run.started_at,
+                hash_output=False,  # hashed as it reads back from the drive
             )
             BackupRun.objects.filter(pk=run.pk).update(phase="verifying",
                                                        heartbeat_at=timezone.now())
-            stored = local.finish_written(writer, name, result.size, result.sha256)
+            stored = local.finish_written(writer, name, result.size)
+            result.sha256 = stored.sha256
         finally:
             writer.abort()
         copies.append(BackupCopy(run=run, kind=BackupCopy.Kind.LOCAL, location=stored.location,

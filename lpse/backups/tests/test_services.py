@@ -295,10 +295,11 @@ def test_local_destination_copies_an_archive_and_checks_it_reads_back(tmp_path) 
 
 def test_a_new_archive_is_read_back_from_the_drive_while_it_is_written(tmp_path,
                                                                        monkeypatch) -> None:
-    """Written in pieces across several read-back windows: what the drive returns is what
-    was written; a copy whose read-back differs from what was written is refused and left
-    unnamed."""
+    """Written in pieces across several read-back windows: what the drive returns is
+    compared with what was written and hashed; a byte that changed on the drive before it
+    was read back is found, and that copy is refused and left unnamed."""
     import hashlib
+    import os
     import random
 
     monkeypatch.setattr(destinations, "READ_BACK_WINDOW", 10_000)
@@ -307,20 +308,29 @@ def test_a_new_archive_is_read_back_from_the_drive_while_it_is_written(tmp_path,
     drive = destinations.LocalDestination(tmp_path / "drive")
     drive.check_ready()
     name = "lpse-backup-20261126T010000Z-abcdef.tar.age"
+
+    def write_all(writer: destinations.ReadBackWriter) -> None:
+        offset = 0
+        while offset < len(data):
+            piece = data[offset:offset + rng.choice([1, 512, 4096, 25_000])]
+            assert writer.write(bytearray(piece)) == len(piece)
+            offset += len(piece)
+
     writer = drive.open_partial(name)
-    offset = 0
-    while offset < len(data):
-        step = rng.choice([1, 512, 4096, 25_000])
-        assert writer.write(data[offset:offset + step]) == len(data[offset:offset + step])
-        offset += step
-    stored = drive.finish_written(writer, name, len(data), hashlib.sha256(data).hexdigest())
+    write_all(writer)
+    stored = drive.finish_written(writer, name, len(data))
     assert (stored.size, stored.sha256) == (len(data), hashlib.sha256(data).hexdigest())
     assert (tmp_path / "drive" / name).read_bytes() == data
     writer.abort()  # after finishing: nothing to do
 
     other = name.replace("abcdef", "fedcba")
+    monkeypatch.setattr(destinations, "READ_BACK_WINDOW", 10 * len(data))
     writer = drive.open_partial(other)
-    writer.write(data)
-    with pytest.raises(destinations.DestinationError, match="does not read back"):
-        drive.finish_written(writer, other, len(data), "0" * 64)
+    write_all(writer)  # one window: read back only by finish(), after the change below
+    tail = len(data) - 3
+    fd = os.open(writer.path, os.O_WRONLY)
+    os.pwrite(fd, bytes([data[tail] ^ 0xFF]), tail)
+    os.close(fd)
+    with pytest.raises(destinations.DestinationError, match=f"first difference at byte {tail}"):
+        drive.finish_written(writer, other, len(data))
     assert drive.names() == [name]
