@@ -16,10 +16,13 @@
 Standard tools open it: `age -d -i key.txt X.tar.age | tar -x`.
 
 Writing: the caller's thread produces the tar and encrypts it (lpse.core.age: the age
-format with pyca/cryptography primitives); a second thread hashes the ciphertext and writes
-it to the destination. Reading: a thread decrypts with pyrage (the Rust implementation)
-into a pipe; the caller's thread parses the tar from it. age authenticates every 64 KiB
-chunk, so damage is detected exactly where it is, and the entry being read there is named.
+format with pyca/cryptography primitives). A backup writes the ciphertext straight to the
+drive's ReadBackWriter (lpse.backups.destinations), which reads it back and hashes it;
+any other destination gets it through a second thread that hashes and writes.
+
+Reading: a thread decrypts with pyrage (the Rust implementation) into a pipe; the caller's
+thread parses the tar from it. age authenticates every 64 KiB chunk, so damage is detected
+exactly where it is, and the entry being read there is named.
 """
 
 from __future__ import annotations
@@ -246,7 +249,9 @@ class ArchiveWriter:
     `write(sources)` takes an iterator of Source: the next source is asked for only once the
     previous one is completely in the archive, so a generator can build the manifest last
     from `writer.entries`. The tar stream is encrypted in this thread (lpse.core.age, pyca's
-    ChaCha20-Poly1305 on whole chunks) while another hashes and writes the ciphertext.
+    ChaCha20-Poly1305 on whole chunks); with hash_output (the default) another thread
+    hashes and writes the ciphertext, without it this thread writes it to `out`, which
+    hashes it itself.
     """
 
     def __init__(self, out: Writable, recipients: list[x25519.Recipient],
