@@ -80,9 +80,12 @@ class Postgres:
                                     "-o", options, "-l", str(self.directory / "server.log"),
                                     "-w", *extra, action), check=True, capture_output=True)
 
-    def restart(self) -> float:
+    def restart(self, down_seconds: float = 0.0) -> float:
+        """Stop (fast: sessions are cut), stay down `down_seconds`, start again."""
         started = time.time()
-        self._ctl("restart", "-m", "fast")
+        self._ctl("stop", "-m", "fast")
+        time.sleep(down_seconds)
+        self._ctl("start")
         return round(time.time() - started, 2)
 
     def stop(self) -> None:
@@ -137,13 +140,21 @@ class Gunicorn:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
 
+    @property
+    def log_path(self) -> Path:
+        return Path(self.env["LPSE_VAR_DIR"]) / "gunicorn.log"
+
     def start(self) -> None:
-        self.process = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "config.wsgi:application", "-b",
-             f"127.0.0.1:{self.port}", "-w", str(self.workers), "-k", "gthread", "--threads",
-             str(self.threads), "--timeout", "300", "--graceful-timeout", "5",
-             "--backlog", "2048"],
-            env=self.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # The server's log goes to a file: a pipe nobody reads fills up with the tracebacks
+        # of a database restart, and every thread that logs then blocks on it.
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [PYTHON, "-m", "gunicorn", "config.wsgi:application", "-b",
+                 f"127.0.0.1:{self.port}", "-w", str(self.workers), "-k", "gthread",
+                 "--threads", str(self.threads), "--timeout", "300", "--graceful-timeout", "5",
+                 "--backlog", "2048"],
+                env=self.env, cwd=ROOT, stdout=log, stderr=log)
         deadline = time.time() + 60
         while time.time() < deadline:
             with contextlib.suppress(OSError):
@@ -152,7 +163,8 @@ class Gunicorn:
                 if conn.getresponse().status == 200 and len(self.worker_pids()) >= self.workers:
                     return
             time.sleep(0.3)
-        raise RuntimeError("gunicorn did not start")
+        tail = self.log_path.read_text(errors="replace")[-3000:]
+        raise RuntimeError(f"gunicorn did not start:\n{tail}")
 
     def worker_pids(self) -> list[int]:
         if self.process is None:
@@ -209,6 +221,8 @@ class HttpError(Exception):
 
 
 SLOW_CALLS: list[dict[str, Any]] = []
+#: Every call that failed (5xx, connection error, timeout): the retries of a fault test.
+FAILED_CALLS: list[dict[str, Any]] = []
 
 
 class Client:
@@ -239,6 +253,9 @@ class Client:
             raise
         finally:
             conn.close()
+            if not outcome.isdigit() or int(outcome) >= 500:
+                FAILED_CALLS.append({"method": method, "path": path[-60:], "outcome": outcome,
+                                     "seconds": round(time.time() - started, 2)})
             if time.time() - started > 20:
                 SLOW_CALLS.append({"method": method, "path": path[-60:], "outcome": outcome,
                                    "seconds": round(time.time() - started, 1),

@@ -3,8 +3,9 @@
 
 1. A gunicorn worker is killed (SIGKILL) while it is receiving a segment: the request fails,
    nothing half-recorded remains, the vendor's retry resumes and the bid is submitted.
-2. The database is restarted while several vendors upload: requests fail meanwhile, the
-   retries succeed, every bid is submitted once and complete.
+2. The database is stopped while several vendors upload and started again after
+   BENCH_DB_DOWN_SECONDS [3]: requests fail meanwhile, the retries succeed, every bid is
+   submitted once and complete, and no request hangs (slow_calls: those over 20 s).
 
     python bench/bids_faults.py      # or: make bench ARGS=bids_faults
 Results: JSON (var/bench/bids_faults.json through bench/run.py).
@@ -26,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _bids_harness import (
     CSRF,
+    FAILED_CALLS,
     SLOW_CALLS,
     Client,
     django_script,
@@ -94,16 +96,18 @@ def _restart_database(ctx: dict[str, Any], sessions: list[str], code: str) -> di
             outcomes[index] = exc
 
     threads = [threading.Thread(target=vendor, args=(i,)) for i in range(len(sessions))]
+    FAILED_CALLS.clear()
     started = time.time()
     for thread in threads:
         thread.start()
     first_segment.wait(60)
     time.sleep(0.3)
-    restart_seconds = ctx["pg"].restart()
+    restart_seconds = ctx["pg"].restart(float(os.environ.get("BENCH_DB_DOWN_SECONDS", "3")))
     for thread in threads:
         thread.join()
     return {"vendors": len(sessions), "database_restart_seconds": restart_seconds,
             "restart_at": round(started, 1), "slow_calls": list(SLOW_CALLS),
+            "failed_calls": len(FAILED_CALLS), "failed_examples": FAILED_CALLS[:5],
             "wall_seconds": round(time.time() - started, 2),
             "submitted": sum(1 for o in outcomes if isinstance(o, dict)),
             "failures": [repr(o)[:300] for o in outcomes if isinstance(o, Exception)]}
@@ -124,6 +128,7 @@ def main(output_dir: Path | None = None) -> dict[str, Any]:
         after_kill["submitted"] == 0 and after_kill["problem_count"] == 0
         and after_kill["segments"] == 1 and killed["retry_submitted"]
         and restarted["submitted"] == vendors and not restarted["failures"]
+        and not restarted["slow_calls"]
         and result["stored"]["submitted"] == vendors + 1
         and result["stored"]["problem_count"] == 0
         and result["opening"]["files_failed"] == 0)
