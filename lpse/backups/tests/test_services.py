@@ -87,6 +87,29 @@ def test_failure_is_recorded_and_mailed_to_system_administrators(settings, tmp_p
     assert last_verified_backup() is None
 
 
+def test_a_drive_that_fills_up_fails_the_run_and_leaves_nothing_behind(backup_key,
+                                                                         smtp) -> None:
+    """The drive refuses writes part-way (here: the kernel's file-size limit, EFBIG, as a
+    full drive answers ENOSPC): the run fails with the system's message, the alert goes
+    out, and no partial archive is left on the drive or counted as a backup."""
+    import resource
+
+    admin = make_user(Role.SYSADMIN)
+    store_some_files(count=6, size=2_000_000)
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (8_000_000, hard))
+    try:
+        run = services.backup_run(actor=None)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    assert run.status == BackupRun.Status.FAILED
+    assert "File too large" in run.error
+    assert list(backup_key.directory.iterdir()) == []
+    assert last_verified_backup() is None
+    assert [m["To"] for m in smtp.messages] == [admin.email]
+    assert BackupAlert.objects.get().kind == BackupAlert.Kind.FAILED
+
+
 def test_unmounted_drive_is_refused(backup_key, settings) -> None:
     settings.BACKUP_REQUIRE_MOUNT = True
     run = services.backup_run(actor=None)
