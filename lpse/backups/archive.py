@@ -16,9 +16,9 @@
 Standard tools open it: `age -d -i key.txt X.tar.age | tar -x`.
 
 Writing: the caller's thread produces the tar and encrypts it (lpse.core.age: the age
-format with pyca/cryptography primitives). A backup writes the ciphertext straight to the
-drive's ReadBackWriter (lpse.backups.destinations), which reads it back and hashes it;
-any other destination gets it through a second thread that hashes and writes.
+format with pyca/cryptography primitives) and writes the ciphertext: a backup straight to
+the drive's ReadBackWriter (lpse.backups.destinations), which reads it back and hashes it;
+any other destination hashed on the way.
 
 Reading: a thread decrypts with pyrage (the Rust implementation) into a pipe; the caller's
 thread parses the tar from it. age authenticates every 64 KiB chunk, so damage is detected
@@ -33,7 +33,6 @@ import hashlib
 import io
 import json
 import os
-import queue
 import tarfile
 import threading
 import time
@@ -80,63 +79,21 @@ def _pipe() -> tuple[int, int]:
     return read_fd, write_fd
 
 
-class _HashingSink(io.RawIOBase):
-    """Where age writes the ciphertext: counted, hashed and written to the destination by
-    a thread of its own, so that encryption and the disk work at the same time."""
+class _Sink:
+    """Where age writes the ciphertext: counted, hashed unless the destination hashes it
+    itself (lpse.backups.destinations.ReadBackWriter), and written to `out`."""
 
-    def __init__(self, out: Writable) -> None:
-        self.out = out
-        self.sha256 = hashlib.sha256()
-        self.size = 0
-        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=256)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._drain, name="backup-write", daemon=True)
-        self._thread.start()
-
-    def _drain(self) -> None:
-        while (data := self._queue.get()) is not None:
-            if self._error is not None:
-                continue
-            try:
-                self.sha256.update(data)
-                self.out.write(data)
-            except BaseException as exc:  # noqa: BLE001 - re-raised by finish()
-                self._error = exc
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: Any) -> int:
-        if self._error is not None:
-            raise self._error
-        chunk = data if isinstance(data, bytes) else bytes(data)
-        self.size += len(chunk)
-        self._queue.put(chunk)
-        return len(chunk)
-
-    def finish(self) -> None:
-        """Write what is left and wait for the writer thread."""
-        self._queue.put(None)
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-
-
-class _DirectSink:
-    """Where age writes the ciphertext when the destination hashes it itself
-    (lpse.backups.destinations.ReadBackWriter): counted and written in the same thread."""
-
-    def __init__(self, out: Writable) -> None:
+    def __init__(self, out: Writable, *, hash_output: bool) -> None:
         self.out = out
         self.size = 0
+        self.sha256 = hashlib.sha256() if hash_output else None
 
     def write(self, data: bytes) -> int:
         self.out.write(data)
+        if self.sha256 is not None:
+            self.sha256.update(data)
         self.size += len(data)
         return len(data)
-
-    def finish(self) -> None:
-        pass
 
 
 class _CountingReader(io.RawIOBase):
@@ -249,9 +206,8 @@ class ArchiveWriter:
     `write(sources)` takes an iterator of Source: the next source is asked for only once the
     previous one is completely in the archive, so a generator can build the manifest last
     from `writer.entries`. The tar stream is encrypted in this thread (lpse.core.age, pyca's
-    ChaCha20-Poly1305 on whole chunks); with hash_output (the default) another thread
-    hashes and writes the ciphertext, without it this thread writes it to `out`, which
-    hashes it itself.
+    ChaCha20-Poly1305 on whole chunks) and written to `out`, hashed on the way unless
+    hash_output is off (`out` hashes it itself).
     """
 
     def __init__(self, out: Writable, recipients: list[x25519.Recipient],
@@ -268,22 +224,15 @@ class ArchiveWriter:
     def write(self, sources: Iterable[Source]) -> tuple[int, str]:
         """Write the archive; returns the size and SHA-256 of the ciphertext written (the
         SHA-256 is empty with hash_output=False)."""
-        sink = _HashingSink(self.out) if self.hash_output else _DirectSink(self.out)
+        sink = _Sink(self.out, hash_output=self.hash_output)
         try:
             encryptor = age.AgeEncryptor(sink.write, self.recipients)
             for piece in _TarStream(iter(sources), self.entries, self.progress):
                 encryptor.update(piece)
             encryptor.finish()
         except age.CryptoError as exc:
-            with contextlib.suppress(BaseException):
-                sink.finish()
             raise ArchiveError(f"Encryption failed: {exc}") from exc
-        except BaseException:
-            with contextlib.suppress(BaseException):
-                sink.finish()
-            raise
-        sink.finish()
-        return sink.size, sink.sha256.hexdigest() if isinstance(sink, _HashingSink) else ""
+        return sink.size, sink.sha256.hexdigest() if sink.sha256 is not None else ""
 
 
 # --- Reading --------------------------------------------------------------------------------

@@ -220,23 +220,23 @@ class LocalDestination:
                 f"The copy on {self.directory} does not read back as written (first "
                 f"difference at byte {at} of {size}): the drive may be failing."
             )
-        return self._name_if_matching(writer.path, name, (read_size, read_sha), size, read_sha)
+        return self._name(writer.path, name, read_size, read_sha)
 
     def finish(self, partial: Path, name: str, size: int, sha256: str) -> StoredCopy:
         """fsync the written archive, read it back from the drive, then give it its name."""
         with partial.open("rb+") as handle:
             os.fsync(handle.fileno())
-        return self._name_if_matching(partial, name, file_sha256(partial), size, sha256)
-
-    def _name_if_matching(self, partial: Path, name: str, read: tuple[int, str], size: int,
-                          sha256: str) -> StoredCopy:
-        read_size, read_sha = read
+        read_size, read_sha = file_sha256(partial)
         if (read_size, read_sha) != (size, sha256):
             raise DestinationError(
                 f"The copy on {self.directory} does not read back as written "
                 f"({read_size} bytes, SHA-256 {read_sha[:12]}… instead of {size} bytes, "
                 f"{sha256[:12]}…): the drive may be failing."
             )
+        return self._name(partial, name, read_size, read_sha)
+
+    def _name(self, partial: Path, name: str, size: int, sha256: str) -> StoredCopy:
+        """Give a verified archive its final name, durably."""
         final = self.directory / name
         os.replace(partial, final)
         with contextlib.suppress(OSError):
@@ -245,7 +245,7 @@ class LocalDestination:
                 os.fsync(directory)
             finally:
                 os.close(directory)
-        return StoredCopy(str(final), read_size, read_sha)
+        return StoredCopy(str(final), size, sha256)
 
     def put(self, local_path: Path, name: str, size: int, sha256: str) -> StoredCopy:
         """Copy an archive written elsewhere onto this drive (a backup is normally written
