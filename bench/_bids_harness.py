@@ -182,12 +182,30 @@ class Gunicorn:
                 self.process.kill()
 
 
+def _cpu_of(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            times = psutil.Process(pid).cpu_times()
+            total += times.user + times.system
+    return total
+
+
+def _machine_busy() -> float:
+    times = psutil.cpu_times()
+    return float(sum(times) - times.idle - getattr(times, "iowait", 0.0))
+
+
 class MemorySampler:
-    """Peak resident memory of each gunicorn worker, sampled every 50 ms."""
+    """Peak resident memory of each gunicorn worker, sampled every 50 ms; and where the
+    machine's CPU went meanwhile (the workers, this client process, everything else: the
+    database, the kernel's own work)."""
 
     def __init__(self, server: Gunicorn) -> None:
         self.server = server
         self.peaks: dict[int, int] = {}
+        self.cpu: dict[str, float] = {}
+        self._cpu_start: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -199,8 +217,14 @@ class MemorySampler:
                     self.peaks[pid] = max(self.peaks.get(pid, 0), rss)
             time.sleep(0.05)
 
+    def _cpu_now(self) -> tuple[float, float, float, float]:
+        client = psutil.Process().cpu_times()
+        return (time.time(), _machine_busy(), _cpu_of(self.server.worker_pids()),
+                client.user + client.system)
+
     def __enter__(self) -> MemorySampler:
         self.peaks = {}
+        self._cpu_start = self._cpu_now()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._stop.clear()
         self._thread.start()
@@ -209,6 +233,13 @@ class MemorySampler:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+        end = self._cpu_now()
+        wall, busy, workers, client = (b - a for a, b in zip(self._cpu_start, end, strict=True))
+        self.cpu = {"wall_seconds": round(wall, 2), "cpus": os.cpu_count() or 1,
+                    "busy_seconds": round(busy, 2), "workers_seconds": round(workers, 2),
+                    "client_seconds": round(client, 2),
+                    "other_seconds": round(busy - workers - client, 2),
+                    "utilisation": round(busy / max(wall * (os.cpu_count() or 1), 1e-9), 3)}
 
     def peak_mb(self) -> float:
         return round(max(self.peaks.values(), default=0) / 2**20, 1)

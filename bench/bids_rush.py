@@ -87,7 +87,8 @@ def main(output_dir: Path | None = None) -> dict[str, Any]:
         failures = [repr(o) for o in outcomes if isinstance(o, Exception)]
         raw_mbps = vendors * size / MB / seconds
         result["raw_ceiling"] = {"seconds": round(seconds, 2), "mb_per_s": round(raw_mbps, 1),
-                                 "failures": len(failures), "peak_worker_mb": memory.peak_mb()}
+                                 "failures": len(failures), "peak_worker_mb": memory.peak_mb(),
+                                 "cpu": memory.cpu}
 
         # 2. The rush: every vendor uploads and submits a sealed bid.
         with MemorySampler(server) as memory:
@@ -101,7 +102,7 @@ def main(output_dir: Path | None = None) -> dict[str, Any]:
             "seconds": round(seconds, 2), "mb_per_s": round(sealed_mbps, 1),
             "submitted": len(ok), "failures": len(failures), "failure_examples": failures[:5],
             "receipts": sum(1 for o in ok if o.get("audit_seq")),
-            "peak_worker_mb": memory.peak_mb(),
+            "peak_worker_mb": memory.peak_mb(), "cpu": memory.cpu,
             "ratio_to_raw_ceiling": round(sealed_mbps / raw_mbps, 3),
         }
 
