@@ -388,10 +388,12 @@ def upload_bid(client: Client, code: str, data: bytes, *, name: str = "penawaran
     return dict(wrap(lambda: client.post(start["urls"]["submit"], {"offer_amount": amount})))
 
 
-def raw_upload(client: Client, data: bytes, segment: int) -> None:
+def raw_upload(client: Client, data: bytes, segment: int, *, sealed: bool = False) -> None:
+    """The same bytes in the same segments to a bench ceiling: written to disk as they are,
+    or (sealed=True) sealed as a bid segment is, without session, database or records."""
+    path = "/bids/bench/sealed-upload/" if sealed else "/bids/bench/raw-upload/"
     for offset in range(0, len(data), segment):
-        client.call("PUT", "/bids/bench/raw-upload/", data[offset:offset + segment],
-                    "application/octet-stream")
+        client.call("PUT", path, data[offset:offset + segment], "application/octet-stream")
 
 
 @contextlib.contextmanager

@@ -39,4 +39,5 @@ urlpatterns = [
     path("upload-attempts/", cases.AttemptListView.as_view(), name="attempt_list"),
     # Benchmark (404 unless BIDS_BENCH_ENDPOINTS)
     path("bench/raw-upload/", bench.raw_upload, name="bench_raw_upload"),
+    path("bench/sealed-upload/", bench.sealed_upload, name="bench_sealed_upload"),
 ]

@@ -1,24 +1,40 @@
-"""Benchmark only (BIDS_BENCH_ENDPOINTS=true): the raw-upload ceiling, a request body
-streamed to disk and nothing else, to compare the sealed upload against on the same server."""
+"""Benchmark only (BIDS_BENCH_ENDPOINTS=true; 404 otherwise). Two ceilings to compare the
+sealed upload against on the same server, in the same run:
+
+- raw-upload: a request body streamed to disk and nothing else;
+- sealed-upload: the body sealed exactly as a bid segment is (`sealing.seal_segment`:
+  SHA-256 of the plaintext, age encryption, SHA-256 of the ciphertext, spool, storage) —
+  without session, database, checks or records. The gap between the two is the cost of the
+  cryptography; the gap between this one and a real bid is the application's.
+"""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
+from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from lpse.bids.sealing import READ_SIZE, spool_dir
+from lpse.bids import crypto
+from lpse.bids.sealing import READ_SIZE, seal_segment, spool_dir
+
+
+def _bench_only(request: HttpRequest) -> int:
+    if not settings.BIDS_BENCH_ENDPOINTS or request.method not in ("PUT", "POST"):
+        raise Http404
+    return int(request.META.get("CONTENT_LENGTH") or 0)
 
 
 @csrf_exempt
 def raw_upload(request: HttpRequest) -> JsonResponse:
-    if not settings.BIDS_BENCH_ENDPOINTS or request.method not in ("PUT", "POST"):
-        raise Http404
-    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    length = _bench_only(request)
     digest = hashlib.sha256()
     received = 0
     fd, path = tempfile.mkstemp(prefix="raw-", dir=spool_dir())
@@ -34,3 +50,19 @@ def raw_upload(request: HttpRequest) -> JsonResponse:
     finally:
         os.unlink(path)
     return JsonResponse({"received": received, "sha256": digest.hexdigest()})
+
+
+@functools.cache
+def _bench_recipient() -> str:
+    return crypto.TenderKeyPair.generate().recipient
+
+
+@csrf_exempt
+def sealed_upload(request: HttpRequest) -> JsonResponse:
+    length = _bench_only(request)
+    sealed = seal_segment(source=request, length=length, recipient=_bench_recipient(),
+                          deadline=timezone.now() + timedelta(hours=1), check_type=False,
+                          storage_prefix="bench")
+    default_storage.delete(sealed.storage_name)
+    return JsonResponse({"received": sealed.size, "sha256": sealed.sha256,
+                         "sealed_sha256": sealed.sealed_sha256})
