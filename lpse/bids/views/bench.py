@@ -15,6 +15,7 @@ import hashlib
 import os
 import tempfile
 from datetime import timedelta
+from typing import IO, cast
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -60,7 +61,8 @@ def _bench_recipient() -> str:
 @csrf_exempt
 def sealed_upload(request: HttpRequest) -> JsonResponse:
     length = _bench_only(request)
-    sealed = seal_segment(source=request, length=length, recipient=_bench_recipient(),
+    sealed = seal_segment(source=cast(IO[bytes], request), length=length,
+                          recipient=_bench_recipient(),
                           deadline=timezone.now() + timedelta(hours=1), check_type=False,
                           storage_prefix="bench")
     default_storage.delete(sealed.storage_name)
