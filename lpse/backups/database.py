@@ -7,7 +7,17 @@ SQLite: the online backup API copies the database in one step under a read trans
 (consistent in WAL mode while others write); the copy is then read at leisure.
 
 Checksums are order-independent sums of per-row hashes, computed by the same engine on
-both sides (backup and drill), so they compare exactly.
+both sides (backup and drill), so they compare exactly. Each table's entry in the manifest
+names its method, and a drill computes the restored table's checksum the same way:
+
+- PostgreSQL "record-hash": the sum of `hash_record_extended(row, 0)` — the row hashed from
+  its typed column values by the hash functions that hash joins and hash partitioning use
+  (PostgreSQL 14 or later), without converting the row to text;
+- PostgreSQL "text-hash": the sum of `hashtextextended(row::text, 0)`, for a table with a
+  column type that has no hash function;
+- PostgreSQL "md5": the sum of the first 60 bits of `md5(row::text)`, as archives written
+  before the method was named were checksummed (an entry without a method is "md5");
+- SQLite "blake2b": BLAKE2b of each row's Python representation, summed modulo 2**64.
 """
 
 from __future__ import annotations
@@ -44,9 +54,15 @@ class DatabaseError(RuntimeError):
 class TableStat:
     rows: int
     checksum: str
+    method: str = "md5"
 
     def as_json(self) -> dict[str, Any]:
-        return {"rows": self.rows, "checksum": self.checksum}
+        return {"rows": self.rows, "checksum": self.checksum, "method": self.method}
+
+
+def methods_of(tables: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """The checksum method of each table of a manifest (entries without one: "md5")."""
+    return {name: str(entry.get("method") or "md5") for name, entry in tables.items()}
 
 
 @dataclass(frozen=True)
@@ -132,15 +148,55 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def pg_table_stats(cursor: Any) -> dict[str, TableStat]:
+#: The SQL of each PostgreSQL checksum method: the hash of one row `t`, as a bigint.
+PG_ROW_HASHES = {
+    "record-hash": "hash_record_extended(t, 0)",
+    "text-hash": "hashtextextended(t::text, 0)",
+    "md5": "('x' || substr(md5(t::text), 1, 15))::bit(60)::bigint",
+}
+
+
+def _pg_table_stat(cursor: Any, table: str, method: str) -> TableStat:
+    cursor.execute(
+        f"SELECT count(*), coalesce(sum({PG_ROW_HASHES[method]}), 0)::text "  # noqa: S608
+        f"FROM public.{_quote(table)} AS t"
+    )
+    rows, checksum = cursor.fetchone()
+    return TableStat(int(rows), f"{int(checksum):x}", method)
+
+
+#: The methods a backup tries for each table, in order (the first that works is kept).
+PG_PREFERRED_METHODS = ("record-hash", "text-hash")
+
+
+def pg_table_stats(cursor: Any, methods: Mapping[str, str] | None = None) -> dict[str, TableStat]:
+    """Rows and checksum of every table, inside the cursor's transaction. `methods` (from a
+    manifest) names the method of each table; other tables get the first preferred method
+    that works: the record hash, or the text hash when a column type has no hash function
+    (the failed attempt is rolled back to a savepoint; the transaction and its snapshot go
+    on)."""
+    methods = methods or {}
+    cursor.execute("SHOW server_version_num")
+    record_hash = int(cursor.fetchone()[0]) >= 140000
+    preferred = [m for m in PG_PREFERRED_METHODS if record_hash or m != "record-hash"]
     stats = {}
     for table in pg_tables(cursor):
-        cursor.execute(
-            "SELECT count(*), coalesce(sum(('x' || substr(md5(t::text), 1, 15))"  # noqa: S608
-            f"::bit(60)::bigint), 0)::text FROM public.{_quote(table)} AS t"
-        )
-        rows, checksum = cursor.fetchone()
-        stats[table] = TableStat(int(rows), f"{int(checksum):x}")
+        candidates = [methods[table]] if table in methods else preferred
+        for method in candidates:
+            if method not in PG_ROW_HASHES:
+                raise DatabaseError(f"Unknown checksum method {method!r} for table {table}.")
+            if method == candidates[-1]:
+                stats[table] = _pg_table_stat(cursor, table, method)
+                break
+            cursor.execute("SAVEPOINT lpse_table_stat")
+            try:
+                stats[table] = _pg_table_stat(cursor, table, method)
+            except psycopg.errors.UndefinedFunction:  # a column type without a hash function
+                cursor.execute("ROLLBACK TO SAVEPOINT lpse_table_stat")
+                continue
+            finally:
+                cursor.execute("RELEASE SAVEPOINT lpse_table_stat")
+            break
     return stats
 
 
@@ -368,7 +424,7 @@ def sqlite_table_stats(cursor: Any) -> dict[str, TableStat]:
                 digest = hashlib.blake2b(repr(tuple(row)).encode(), digest_size=8).digest()
                 total = (total + int.from_bytes(digest, "big")) % (1 << 64)
                 rows += 1
-        stats[table] = TableStat(rows, f"{total:x}")
+        stats[table] = TableStat(rows, f"{total:x}", "blake2b")
     return stats
 
 

@@ -338,10 +338,10 @@ def _alias(name: str, settings_dict: dict[str, Any]) -> Iterator[str]:
             del connections[name]
 
 
-def _stats(engine: str, target: Any) -> dict[str, database.TableStat]:
+def _stats(engine: str, target: Any, methods: dict[str, str]) -> dict[str, database.TableStat]:
     if engine == "postgresql":
         with psycopg.connect(**target) as conn, conn.cursor() as cursor:
-            return database.pg_table_stats(cursor)
+            return database.pg_table_stats(cursor, methods)
     lite = sqlite3.connect(str(target))
     try:
         return database.sqlite_table_stats(lite.cursor())
@@ -407,7 +407,7 @@ def _compare(result: DrillReport, report: CheckReport, restorer: Restorer, engin
              target: Any) -> None:
     manifest = report.manifest or {}
     expected = manifest.get("database", {}).get("tables", {})
-    actual = _stats(engine, target)
+    actual = _stats(engine, target, database.methods_of(expected))
     for table in sorted(set(expected) | set(actual)):
         want = expected.get(table)
         got = actual.get(table)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import shutil
 import tarfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pyrage
@@ -43,9 +44,11 @@ def storage_contents() -> dict[str, bytes]:
 
 
 def rewrite_archive(path: Path, out: Path, identity: x25519.Identity, *,
-                    drop: str | None = None, flip_in: str | None = None) -> None:
-    """Decrypt, change the tar (drop one entry / flip one byte of one entry), re-encrypt to
-    the same key: what a wrong copy or a tampered archive looks like."""
+                    drop: str | None = None, flip_in: str | None = None,
+                    edit: dict[str, Callable[[bytes], bytes]] | None = None) -> None:
+    """Decrypt, change the tar (drop one entry / flip one byte of one entry / rewrite
+    entries with `edit`), re-encrypt to the same key: what a wrong copy, a tampered archive
+    or an archive of an earlier version looks like."""
     plain = pyrage.decrypt(path.read_bytes(), [identity])
     buffer = io.BytesIO()
     with tarfile.open(fileobj=io.BytesIO(plain)) as source, \
@@ -58,5 +61,8 @@ def rewrite_archive(path: Path, out: Path, identity: x25519.Identity, *,
                 data = bytearray(data)
                 data[len(data) // 2] ^= 0x40
                 data = bytes(data)
+            if edit and member.name in edit:
+                data = edit[member.name](data)
+                member.size = len(data)
             target.addfile(member, io.BytesIO(data))
     out.write_bytes(pyrage.encrypt(buffer.getvalue(), [identity.to_public()]))
