@@ -146,6 +146,8 @@ class Perm(enum.StrEnum):
     VIEW_HELPDESK_REPORTS = "helpdesk.view_reports", frozenset(
         {Role.HEAD, Role.HELPDESK, Role.AUDITOR}
     ), False
+    # The unit's service levels (first response, update, resolution per priority).
+    MANAGE_SERVICE_LEVELS = "helpdesk.manage_service_levels", frozenset({Role.HEAD})
     RUN_UPLOAD_DIAGNOSTICS = "helpdesk.run_diagnostics", frozenset(
         {Role.SYSADMIN, Role.APPADMIN}
     )

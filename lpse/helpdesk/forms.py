@@ -214,3 +214,49 @@ class DiagnosticsLkppForm(forms.Form):
 class SupportSessionForm(forms.Form):
     minutes = forms.TypedChoiceField(label=_("Duration of the read-only access"), coerce=int,
                                      initial=30, choices=SUPPORT_DURATIONS)
+
+
+class ServiceLevelsForm(forms.Form):
+    """The three targets of every priority, in working minutes, on one page."""
+
+    KINDS = (
+        ("first_response", _("First response")),
+        ("update", _("Update")),
+        ("resolution", _("Resolution")),
+    )
+
+    def __init__(self, *args: Any, levels: dict[str, Any], **kwargs: Any) -> None:
+        from lpse.helpdesk.sla import MAX_MINUTES
+
+        super().__init__(*args, **kwargs)
+        self.rows: list[tuple[str, str, list[forms.BoundField]]] = []
+        for priority, label in Ticket.Priority.choices:
+            names = []
+            for kind, kind_label in self.KINDS:
+                name = f"{priority}_{kind}"
+                self.fields[name] = forms.IntegerField(
+                    label=f"{label} — {kind_label}", min_value=1, max_value=MAX_MINUTES,
+                    initial=getattr(levels[priority], kind))
+                names.append(name)
+            self.rows.append((priority, str(label), [self[n] for n in names]))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for priority, label in Ticket.Priority.choices:
+            first, update, resolution = (data.get(f"{priority}_{k}") for k, _l in self.KINDS)
+            if first and resolution and first > resolution:
+                self.add_error(f"{priority}_first_response", _(
+                    "%(priority)s: the first response cannot be due after the resolution.")
+                    % {"priority": label})
+            if update and resolution and update > resolution:
+                self.add_error(f"{priority}_update", _(
+                    "%(priority)s: an update cannot be due after the resolution.")
+                    % {"priority": label})
+        return data
+
+    def levels(self) -> dict[str, Any]:
+        from lpse.helpdesk.sla import ServiceLevel
+
+        return {priority: ServiceLevel(**{k: self.cleaned_data[f"{priority}_{k}"]
+                                          for k, _l in self.KINDS})
+                for priority, _label in Ticket.Priority.choices}

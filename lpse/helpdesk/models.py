@@ -339,6 +339,29 @@ class LkppEscalation(TimeStampedModel):
         return self.reference
 
 
+class ServiceLevelPolicy(models.Model):
+    """The unit's service levels for one priority, in working minutes (service hours on
+    working days). Set by the head of the unit; a change applies to new tickets and to open
+    tickets from their next change of state (their due times are recomputed then)."""
+
+    priority = models.CharField(_("priority"), max_length=10, choices=Ticket.Priority.choices,
+                                unique=True)
+    first_response_minutes = models.PositiveIntegerField(_("first response (working minutes)"))
+    update_minutes = models.PositiveIntegerField(_("update (working minutes)"))
+    resolution_minutes = models.PositiveIntegerField(_("resolution (working minutes)"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("updated by"))
+
+    class Meta:
+        verbose_name = _("service level")
+        verbose_name_plural = _("service levels")
+
+    def __str__(self) -> str:
+        return str(self.get_priority_display())
+
+
 class CannedResponse(TimeStampedModel):
     title = models.CharField(_("title"), max_length=150, unique=True)
     body = models.TextField(_("text"))

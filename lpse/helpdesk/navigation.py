@@ -20,5 +20,7 @@ register_menu(
                  perm=Perm.MANAGE_KNOWLEDGE_BASE, icon="journal-text", weight=60),
         MenuItem(_("Helpdesk reports"), "helpdesk:report", perm=Perm.VIEW_HELPDESK_REPORTS,
                  icon="bar-chart", weight=70),
+        MenuItem(_("Service levels"), "helpdesk:service_levels",
+                 perm=Perm.MANAGE_SERVICE_LEVELS, icon="stopwatch", weight=80),
     ],
 )

@@ -6,6 +6,7 @@ time, read by the SOP report) and an audit event, and sends e-mail only on commi
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from collections.abc import Sequence
@@ -37,6 +38,7 @@ from lpse.helpdesk.models import (
     Article,
     CannedResponse,
     LkppEscalation,
+    ServiceLevelPolicy,
     Ticket,
     TicketAttachment,
     TicketEvent,
@@ -701,6 +703,33 @@ def ticket_from_email(*, actor: User, raw: bytes) -> tuple[Ticket, bool]:
 
 
 # --- Canned answers and the knowledge base --------------------------------------------------
+
+
+@transaction.atomic
+def service_levels_save(*, actor: User, levels: dict[str, sla.ServiceLevel]) -> list[str]:
+    """Set the unit's service levels; returns the priorities that changed (audited with
+    their old and new targets). Applies to new tickets and to open tickets from their next
+    change of state."""
+    _require(actor, Perm.MANAGE_SERVICE_LEVELS)
+    before = sla.service_levels()
+    changed = {}
+    for priority, level in levels.items():
+        if priority not in Ticket.Priority.values:
+            raise ValidationError(_("Unknown priority."))
+        if not (0 < level.first_response <= level.resolution <= sla.MAX_MINUTES
+                and 0 < level.update <= level.resolution):
+            raise ValidationError(_("%(priority)s: the first response and updates must be "
+                                    "due before the resolution, within 30 working days.")
+                                  % {"priority": Ticket.Priority(priority).label})
+        ServiceLevelPolicy.objects.update_or_create(priority=priority, defaults={
+            "first_response_minutes": level.first_response, "update_minutes": level.update,
+            "resolution_minutes": level.resolution, "updated_by": actor})
+        if level != before[priority]:
+            changed[priority] = {"before": dataclasses.asdict(before[priority]),
+                                 "after": dataclasses.asdict(level)}
+    if changed:
+        audit_record(action="helpdesk.service_levels.changed", actor=actor, data=changed)
+    return list(changed)
 
 
 @transaction.atomic

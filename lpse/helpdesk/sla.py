@@ -2,8 +2,9 @@
 
 Each priority has three targets in working minutes (service hours on working days, see
 lpse.core.calendar): the first response, each later update while the ticket is open, and
-the resolution. The clock pauses while the desk waits for the requester: the working
-minutes of the pause are added to the targets, so a pause never counts against the desk.
+the resolution, set by the head of the unit (ServiceLevelPolicy). The clock pauses while
+the desk waits for the requester: the working minutes of the pause are added to the
+targets, so a pause never counts against the desk.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from lpse.core.calendar import add_working_minutes, working_minutes_between
-from lpse.helpdesk.models import Ticket
+from lpse.helpdesk.models import ServiceLevelPolicy, Ticket
 
 
 @dataclass(frozen=True)
@@ -22,8 +23,10 @@ class ServiceLevel:
     resolution: int
 
 
-#: Working minutes per priority (one working day is 09:00–15:00, 360 minutes).
-SERVICE_LEVELS: dict[str, ServiceLevel] = {
+#: The defaults, in working minutes per priority (one working day is 09:00–15:00, 360
+#: minutes); the unit's own levels are ServiceLevelPolicy rows (seeded with these, edited
+#: by the head of the unit on the service-levels page).
+DEFAULT_SERVICE_LEVELS: dict[str, ServiceLevel] = {
     Ticket.Priority.URGENT: ServiceLevel(first_response=30, update=120, resolution=360),
     Ticket.Priority.HIGH: ServiceLevel(first_response=60, update=240, resolution=720),
     Ticket.Priority.NORMAL: ServiceLevel(first_response=120, update=360, resolution=1080),
@@ -31,8 +34,28 @@ SERVICE_LEVELS: dict[str, ServiceLevel] = {
 }
 
 
+#: Working minutes in one working day at the default service hours (09:00–15:00).
+MINUTES_PER_DAY = 360
+#: No level may exceed 30 working days.
+MAX_MINUTES = 30 * MINUTES_PER_DAY
+
+
+def service_levels() -> dict[str, ServiceLevel]:
+    """The levels in force, per priority (a priority without a row keeps its default)."""
+    levels = dict(DEFAULT_SERVICE_LEVELS)
+    for row in ServiceLevelPolicy.objects.all():
+        levels[row.priority] = ServiceLevel(first_response=row.first_response_minutes,
+                                            update=row.update_minutes,
+                                            resolution=row.resolution_minutes)
+    return levels
+
+
 def level_of(ticket: Ticket) -> ServiceLevel:
-    return SERVICE_LEVELS[ticket.priority]
+    row = ServiceLevelPolicy.objects.filter(priority=ticket.priority).first()
+    if row is None:
+        return DEFAULT_SERVICE_LEVELS[ticket.priority]
+    return ServiceLevel(first_response=row.first_response_minutes, update=row.update_minutes,
+                        resolution=row.resolution_minutes)
 
 
 def recompute(ticket: Ticket, *, last_update: datetime | None = None) -> None:

@@ -24,6 +24,7 @@ urlpatterns = [
     # The desk
     path("desk/", views.DeskListView.as_view(), name="desk"),
     path("desk/new/", views.quick_log, name="quick_log"),
+    path("desk/service-levels/", views.service_levels, name="service_levels"),
     path("desk/canned/", views.CannedListView.as_view(), name="canned_list"),
     path("desk/canned/new/", views.canned_edit, name="canned_new"),
     path("desk/canned/<int:pk>/", views.canned_edit, name="canned_edit"),

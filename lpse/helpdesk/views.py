@@ -20,10 +20,10 @@ from django.views.decorators.http import require_POST
 from lpse.accounts.access import PermRequiredMixin, perm_required, request_user
 from lpse.accounts.models import User
 from lpse.accounts.roles import Perm, has_perm
-from lpse.core.calendar import localdate_wib
+from lpse.core.calendar import localdate_wib, service_hours
 from lpse.core.files import file_response
 from lpse.core.tables import FilteredTableView
-from lpse.helpdesk import forms, reports, services
+from lpse.helpdesk import forms, reports, services, sla
 from lpse.helpdesk.models import Article, CannedResponse, LkppEscalation, Ticket, TicketMessage
 from lpse.helpdesk.selectors import (
     article_suggestions,
@@ -276,8 +276,6 @@ def quick_log(request: HttpRequest) -> HttpResponse:
 
 
 def _ticket_context(user: User, ticket: Ticket) -> dict[str, Any]:
-    from lpse.helpdesk import sla
-
     return {
         "ticket": ticket,
         "can_work": can_work_tickets(user),
@@ -516,3 +514,27 @@ def report_csv(request: HttpRequest) -> HttpResponse:
         f'attachment; filename="helpdesk-{start.isoformat()}-{end.isoformat()}.csv"')
     return response
 
+
+
+@perm_required(Perm.MANAGE_SERVICE_LEVELS)
+def service_levels(request: HttpRequest) -> HttpResponse:
+    """The head of the unit sets the service levels of the helpdesk (working minutes)."""
+    form = forms.ServiceLevelsForm(request.POST or None, levels=sla.service_levels())
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.service_levels_save(actor=request_user(request),
+                                                   levels=form.levels())
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            if changed:
+                messages.success(request, _("The service levels have been saved. They apply "
+                                            "to new tickets, and to open tickets from their "
+                                            "next change."))
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect("helpdesk:service_levels")
+    opens, closes = service_hours()
+    return render(request, "helpdesk/service_levels.html", {
+        "form": form, "opens": opens, "closes": closes,
+        "minutes_per_day": (closes.hour * 60 + closes.minute) - (opens.hour * 60 + opens.minute)})

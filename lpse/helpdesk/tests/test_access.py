@@ -64,6 +64,7 @@ MATRIX = [
     Access("/helpdesk/reports/", allowed={Role.HEAD, Role.HELPDESK, Role.AUDITOR}, denied=403),
     Access("/helpdesk/reports/tickets.csv", allowed={Role.HEAD, Role.HELPDESK, Role.AUDITOR},
            denied=403),
+    Access("/helpdesk/desk/service-levels/", allowed={Role.HEAD}, denied=403),
     # Upload problems (3.7): diagnostics, outcomes, support sessions.
     Access(lambda o: f"/helpdesk/desk/{o['upload_ticket'].pk}/diagnostics/",
            allowed=ADMINISTRATORS, denied=403, method="post"),
