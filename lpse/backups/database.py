@@ -190,12 +190,13 @@ def pg_table_stats(cursor: Any, methods: Mapping[str, str] | None = None) -> dic
                 break
             cursor.execute("SAVEPOINT lpse_table_stat")
             try:
-                stats[table] = _pg_table_stat(cursor, table, method)
+                stat = _pg_table_stat(cursor, table, method)
             except psycopg.errors.UndefinedFunction:  # a column type without a hash function
                 cursor.execute("ROLLBACK TO SAVEPOINT lpse_table_stat")
-                continue
-            finally:
                 cursor.execute("RELEASE SAVEPOINT lpse_table_stat")
+                continue
+            cursor.execute("RELEASE SAVEPOINT lpse_table_stat")
+            stats[table] = stat
             break
     return stats
 

@@ -711,6 +711,7 @@ def service_levels_save(*, actor: User, levels: dict[str, sla.ServiceLevel]) -> 
     their old and new targets). Applies to new tickets and to open tickets from their next
     change of state."""
     _require(actor, Perm.MANAGE_SERVICE_LEVELS)
+    list(ServiceLevelPolicy.objects.select_for_update())  # one change at a time
     before = sla.service_levels()
     changed = {}
     for priority, level in levels.items():
