@@ -157,12 +157,28 @@ PG_ROW_HASHES = {
 
 
 def _pg_table_stat(cursor: Any, table: str, method: str) -> TableStat:
+    if method not in PG_ROW_HASHES:
+        raise DatabaseError(f"Unknown checksum method {method!r} for table {table}.")
     cursor.execute(
         f"SELECT count(*), coalesce(sum({PG_ROW_HASHES[method]}), 0)::text "  # noqa: S608
         f"FROM public.{_quote(table)} AS t"
     )
     rows, checksum = cursor.fetchone()
     return TableStat(int(rows), f"{int(checksum):x}", method)
+
+
+def _pg_table_stat_if_hashable(cursor: Any, table: str, method: str) -> TableStat | None:
+    """The stat by `method`, or None when a column type of the table has no hash function
+    for it (the attempt is rolled back to a savepoint: the transaction and its snapshot go
+    on)."""
+    cursor.execute("SAVEPOINT lpse_table_stat")
+    try:
+        stat = _pg_table_stat(cursor, table, method)
+    except psycopg.errors.UndefinedFunction:
+        cursor.execute("ROLLBACK TO SAVEPOINT lpse_table_stat")
+        stat = None
+    cursor.execute("RELEASE SAVEPOINT lpse_table_stat")
+    return stat
 
 
 #: The methods a backup tries for each table, in order (the first that works is kept).
@@ -172,32 +188,19 @@ PG_PREFERRED_METHODS = ("record-hash", "text-hash")
 def pg_table_stats(cursor: Any, methods: Mapping[str, str] | None = None) -> dict[str, TableStat]:
     """Rows and checksum of every table, inside the cursor's transaction. `methods` (from a
     manifest) names the method of each table; other tables get the first preferred method
-    that works: the record hash, or the text hash when a column type has no hash function
-    (the failed attempt is rolled back to a savepoint; the transaction and its snapshot go
-    on)."""
+    that works: the record hash, or the text hash when a column type has no hash function."""
     methods = methods or {}
     cursor.execute("SHOW server_version_num")
     record_hash = int(cursor.fetchone()[0]) >= 140000
-    preferred = [m for m in PG_PREFERRED_METHODS if record_hash or m != "record-hash"]
+    *attempts, last = [m for m in PG_PREFERRED_METHODS if record_hash or m != "record-hash"]
     stats = {}
     for table in pg_tables(cursor):
-        candidates = [methods[table]] if table in methods else preferred
-        for method in candidates:
-            if method not in PG_ROW_HASHES:
-                raise DatabaseError(f"Unknown checksum method {method!r} for table {table}.")
-            if method == candidates[-1]:
-                stats[table] = _pg_table_stat(cursor, table, method)
-                break
-            cursor.execute("SAVEPOINT lpse_table_stat")
-            try:
-                stat = _pg_table_stat(cursor, table, method)
-            except psycopg.errors.UndefinedFunction:  # a column type without a hash function
-                cursor.execute("ROLLBACK TO SAVEPOINT lpse_table_stat")
-                cursor.execute("RELEASE SAVEPOINT lpse_table_stat")
-                continue
-            cursor.execute("RELEASE SAVEPOINT lpse_table_stat")
-            stats[table] = stat
-            break
+        if table in methods:
+            stats[table] = _pg_table_stat(cursor, table, methods[table])
+            continue
+        found = (_pg_table_stat_if_hashable(cursor, table, method) for method in attempts)
+        stats[table] = next((s for s in found if s is not None), None) or \
+            _pg_table_stat(cursor, table, last)
     return stats
 
 

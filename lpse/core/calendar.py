@@ -32,6 +32,12 @@ def service_hours() -> tuple[time, time]:
     return _parse_hhmm(settings.SERVICE_HOURS_START), _parse_hhmm(settings.SERVICE_HOURS_END)
 
 
+def service_minutes_per_day() -> int:
+    """Working minutes in one working day (the service hours)."""
+    opens, closes = service_hours()
+    return (closes.hour * 60 + closes.minute) - (opens.hour * 60 + opens.minute)
+
+
 @functools.lru_cache(maxsize=64)
 def national_holidays(year: int) -> dict[date, str]:
     """Indonesian national holidays of one year, from the `holidays` package."""

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from lpse.accounts.models import User
 from lpse.helpdesk.models import Article, CannedResponse, LkppEscalation, Ticket
 from lpse.helpdesk.selectors import handlers
+from lpse.helpdesk.sla import ServiceLevel, max_minutes
 
 SUPPORT_DURATIONS = [(15, _("15 minutes")), (30, _("30 minutes")), (60, _("1 hour"))]
 ATTACHMENT_HELP = _("Optional. PDF, JPEG or PNG, at most 5 MB.")
@@ -225,9 +226,7 @@ class ServiceLevelsForm(forms.Form):
         ("resolution", _("Resolution")),
     )
 
-    def __init__(self, *args: Any, levels: dict[str, Any], **kwargs: Any) -> None:
-        from lpse.helpdesk.sla import MAX_MINUTES
-
+    def __init__(self, *args: Any, levels: dict[str, ServiceLevel], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.rows: list[tuple[str, str, list[forms.BoundField]]] = []
         for priority, label in Ticket.Priority.choices:
@@ -235,7 +234,7 @@ class ServiceLevelsForm(forms.Form):
             for kind, kind_label in self.KINDS:
                 name = f"{priority}_{kind}"
                 self.fields[name] = forms.IntegerField(
-                    label=f"{label} — {kind_label}", min_value=1, max_value=MAX_MINUTES,
+                    label=f"{label} — {kind_label}", min_value=1, max_value=max_minutes(),
                     initial=getattr(levels[priority], kind))
                 names.append(name)
             self.rows.append((priority, str(label), [self[n] for n in names]))
@@ -254,9 +253,7 @@ class ServiceLevelsForm(forms.Form):
                     % {"priority": label})
         return data
 
-    def levels(self) -> dict[str, Any]:
-        from lpse.helpdesk.sla import ServiceLevel
-
+    def levels(self) -> dict[str, ServiceLevel]:
         return {priority: ServiceLevel(**{k: self.cleaned_data[f"{priority}_{k}"]
                                           for k, _l in self.KINDS})
                 for priority, _label in Ticket.Priority.choices}

@@ -711,23 +711,23 @@ def service_levels_save(*, actor: User, levels: dict[str, sla.ServiceLevel]) -> 
     their old and new targets). Applies to new tickets and to open tickets from their next
     change of state."""
     _require(actor, Perm.MANAGE_SERVICE_LEVELS)
-    list(ServiceLevelPolicy.objects.select_for_update())  # one change at a time
-    before = sla.service_levels()
+    before = sla.service_levels(ServiceLevelPolicy.objects.select_for_update())
     changed = {}
     for priority, level in levels.items():
         if priority not in Ticket.Priority.values:
             raise ValidationError(_("Unknown priority."))
-        if not (0 < level.first_response <= level.resolution <= sla.MAX_MINUTES
+        if not (0 < level.first_response <= level.resolution <= sla.max_minutes()
                 and 0 < level.update <= level.resolution):
             raise ValidationError(_("%(priority)s: the first response and updates must be "
                                     "due before the resolution, within 30 working days.")
                                   % {"priority": Ticket.Priority(priority).label})
+        if level == before[priority]:
+            continue
         ServiceLevelPolicy.objects.update_or_create(priority=priority, defaults={
             "first_response_minutes": level.first_response, "update_minutes": level.update,
             "resolution_minutes": level.resolution, "updated_by": actor})
-        if level != before[priority]:
-            changed[priority] = {"before": dataclasses.asdict(before[priority]),
-                                 "after": dataclasses.asdict(level)}
+        changed[priority] = {"before": dataclasses.asdict(before[priority]),
+                             "after": dataclasses.asdict(level)}
     if changed:
         audit_record(action="helpdesk.service_levels.changed", actor=actor, data=changed)
     return list(changed)

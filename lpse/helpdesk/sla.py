@@ -9,10 +9,15 @@ targets, so a pause never counts against the desk.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from lpse.core.calendar import add_working_minutes, working_minutes_between
+from lpse.core.calendar import (
+    add_working_minutes,
+    service_minutes_per_day,
+    working_minutes_between,
+)
 from lpse.helpdesk.models import ServiceLevelPolicy, Ticket
 
 
@@ -34,28 +39,31 @@ DEFAULT_SERVICE_LEVELS: dict[str, ServiceLevel] = {
 }
 
 
-#: Working minutes in one working day at the default service hours (09:00–15:00).
-MINUTES_PER_DAY = 360
-#: No level may exceed 30 working days.
-MAX_MINUTES = 30 * MINUTES_PER_DAY
+#: No level may exceed this many working days.
+MAX_WORKING_DAYS = 30
 
 
-def service_levels() -> dict[str, ServiceLevel]:
-    """The levels in force, per priority (a priority without a row keeps its default)."""
+def max_minutes() -> int:
+    return MAX_WORKING_DAYS * service_minutes_per_day()
+
+
+def _level(row: ServiceLevelPolicy) -> ServiceLevel:
+    return ServiceLevel(first_response=row.first_response_minutes, update=row.update_minutes,
+                        resolution=row.resolution_minutes)
+
+
+def service_levels(rows: Iterable[ServiceLevelPolicy] | None = None) -> dict[str, ServiceLevel]:
+    """The levels in force, per priority (a priority without a row keeps its default);
+    from `rows` when given (e.g. rows the caller has locked)."""
     levels = dict(DEFAULT_SERVICE_LEVELS)
-    for row in ServiceLevelPolicy.objects.all():
-        levels[row.priority] = ServiceLevel(first_response=row.first_response_minutes,
-                                            update=row.update_minutes,
-                                            resolution=row.resolution_minutes)
+    for row in ServiceLevelPolicy.objects.all() if rows is None else rows:
+        levels[row.priority] = _level(row)
     return levels
 
 
 def level_of(ticket: Ticket) -> ServiceLevel:
     row = ServiceLevelPolicy.objects.filter(priority=ticket.priority).first()
-    if row is None:
-        return DEFAULT_SERVICE_LEVELS[ticket.priority]
-    return ServiceLevel(first_response=row.first_response_minutes, update=row.update_minutes,
-                        resolution=row.resolution_minutes)
+    return DEFAULT_SERVICE_LEVELS[ticket.priority] if row is None else _level(row)
 
 
 def recompute(ticket: Ticket, *, last_update: datetime | None = None) -> None:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from lpse.accounts.access import PermRequiredMixin, perm_required, request_user
 from lpse.accounts.models import User
 from lpse.accounts.roles import Perm, has_perm
-from lpse.core.calendar import localdate_wib, service_hours
+from lpse.core.calendar import localdate_wib, service_hours, service_minutes_per_day
 from lpse.core.files import file_response
 from lpse.core.tables import FilteredTableView
 from lpse.helpdesk import forms, reports, services, sla
@@ -537,4 +537,4 @@ def service_levels(request: HttpRequest) -> HttpResponse:
     opens, closes = service_hours()
     return render(request, "helpdesk/service_levels.html", {
         "form": form, "opens": opens, "closes": closes,
-        "minutes_per_day": (closes.hour * 60 + closes.minute) - (opens.hour * 60 + opens.minute)})
+        "minutes_per_day": service_minutes_per_day()})
