@@ -87,13 +87,23 @@ class _Sink:
         self.out = out
         self.size = 0
         self.sha256 = hashlib.sha256() if hash_output else None
+        self._buffer = bytearray()
 
     def write(self, data: bytes) -> int:
-        self.out.write(data)
-        if self.sha256 is not None:
-            self.sha256.update(data)
+        # age writes 64 KiB chunks: gathered into CHUNK-sized writes (fewer system calls).
+        self._buffer += data
         self.size += len(data)
+        if len(self._buffer) >= CHUNK:
+            self.flush()
         return len(data)
+
+    def flush(self) -> None:
+        if self._buffer:
+            chunk = bytes(self._buffer)
+            self._buffer.clear()
+            self.out.write(chunk)
+            if self.sha256 is not None:
+                self.sha256.update(chunk)
 
 
 class _CountingReader(io.RawIOBase):
@@ -230,6 +240,7 @@ class ArchiveWriter:
             for piece in _TarStream(iter(sources), self.entries, self.progress):
                 encryptor.update(piece)
             encryptor.finish()
+            sink.flush()
         except age.CryptoError as exc:
             raise ArchiveError(f"Encryption failed: {exc}") from exc
         return sink.size, sink.sha256.hexdigest() if sink.sha256 is not None else ""
