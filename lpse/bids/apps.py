@@ -18,3 +18,8 @@ class BidsConfig(AppConfig):
         register_publish_check(publish_check)
         register_publish_callback(tender_keys_on_publish)
         operations.register()
+
+        from lpse.backups.drills import register_drill_check
+        from lpse.bids import drill
+
+        register_drill_check(drill.NAME, drill.sealed_bids_check)

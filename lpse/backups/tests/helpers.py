@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import shutil
 import tarfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyrage
 from django.conf import settings
 from django.db import connections
 from pyrage import x25519
+
+from lpse.backups.drills import (
+    DrillCheck,
+    drill_checks,
+    register_drill_check,
+    unregister_drill_check,
+)
 
 
 def destroy_site(alias: str = "default") -> None:
@@ -66,3 +74,19 @@ def rewrite_archive(path: Path, out: Path, identity: x25519.Identity, *,
                 member.size = len(data)
             target.addfile(member, io.BytesIO(data))
     out.write_bytes(pyrage.encrypt(buffer.getvalue(), [identity.to_public()]))
+
+
+@contextlib.contextmanager
+def drill_check_replaced(name: str, check: DrillCheck | None) -> Iterator[None]:
+    """Run drills with `check` under `name` (None: without any), then put back what was
+    registered (the sealed-bids app registers its check at start-up)."""
+    previous = drill_checks().get(name)
+    unregister_drill_check(name)
+    if check is not None:
+        register_drill_check(name, check)
+    try:
+        yield
+    finally:
+        unregister_drill_check(name)
+        if previous is not None:
+            register_drill_check(name, previous)

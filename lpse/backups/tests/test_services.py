@@ -18,12 +18,11 @@ from lpse.backups import destinations, engine, jobs, keys, services
 from lpse.backups.drills import (
     NO_SEALED_BIDS,
     DrillCheckResult,
-    register_drill_check,
-    unregister_drill_check,
 )
 from lpse.backups.models import BackupAlert, BackupCopy, BackupRun, DrillRun
 from lpse.backups.selectors import backup_metric, last_verified_backup
 from lpse.backups.tests.conftest import store_some_files
+from lpse.backups.tests.helpers import drill_check_replaced
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -193,10 +192,17 @@ def test_drill_reports_registered_checks_and_missing_sealed_bids_app(backup_key,
     path = backup_key.directory / run.archive_name
     drill, _ = services.drill_run(path=path, identities=backup_key.identities)
     assert drill.status == DrillRun.Status.PASSED, drill.summary
-    assert f"Sealed bids: {NO_SEALED_BIDS}" in drill.summary
-    assert drill.report["sealed_bids"] == NO_SEALED_BIDS
+    # The sealed-bids app's own check runs in every drill (here: no bids at all).
+    assert "Check bids.sealed_bid_opens: passed no sealed bids in this backup" in drill.summary
+    assert drill.report["sealed_bids"] is None
     assert drill.report["files_checked"] == 2
     assert all(t["ok"] for t in drill.report["tables"])
+
+    with drill_check_replaced("bids.sealed_bid_opens", None):
+        drill, _ = services.drill_run(path=path, identities=backup_key.identities)
+    assert drill.status == DrillRun.Status.PASSED, drill.summary
+    assert f"Sealed bids: {NO_SEALED_BIDS}" in drill.summary
+    assert drill.report["sealed_bids"] == NO_SEALED_BIDS
 
     calls = []
 
@@ -209,11 +215,8 @@ def test_drill_reports_registered_checks_and_missing_sealed_bids_app(backup_key,
         calls.append((context.alias, len(data)))
         return DrillCheckResult(len(data) == stored.size, "sealed bid #1 opened with 3 of 5")
 
-    register_drill_check("bids.sealed_bid_opens", opens)
-    try:
+    with drill_check_replaced("bids.sealed_bid_opens", opens):
         drill, _report = services.drill_run(path=path, identities=backup_key.identities)
-    finally:
-        unregister_drill_check("bids.sealed_bid_opens")
     assert drill.status == DrillRun.Status.PASSED
     assert calls
     assert calls[0][0] == "backup_drill"
@@ -224,13 +227,10 @@ def test_drill_reports_registered_checks_and_missing_sealed_bids_app(backup_key,
 def test_failing_drill_check_fails_the_drill_and_alerts(backup_key, smtp) -> None:
     make_user(Role.SYSADMIN)
     run = services.backup_run(actor=None)
-    register_drill_check("bids.sealed_bid_opens",
-                         lambda context: DrillCheckResult(False, "shares do not combine"))
-    try:
+    with drill_check_replaced("bids.sealed_bid_opens",
+                              lambda context: DrillCheckResult(False, "shares do not combine")):
         drill, _ = services.drill_run(path=backup_key.directory / run.archive_name,
                                       identities=backup_key.identities)
-    finally:
-        unregister_drill_check("bids.sealed_bid_opens")
     assert drill.status == DrillRun.Status.FAILED
     assert "shares do not combine" in drill.summary
     assert len(smtp.messages) == 1

@@ -46,6 +46,8 @@ from lpse.tenders.models import Tender
 from lpse.tenders.stages import StageCode
 
 if TYPE_CHECKING:
+    from django.core.files.storage import Storage
+
     from lpse.accounts.models import User
 
 PDF = "application/pdf"
@@ -247,9 +249,10 @@ def _receipt_entry(file: BidFile) -> dict[str, Any] | None:
     return None
 
 
-def check_file(file: BidFile, private: bytes) -> FileCheck:
+def check_file(file: BidFile, private: bytes, storage: Storage | None = None) -> FileCheck:
     """Decrypt a sealed file segment by segment (memory: one segment) and compare every
-    hash with what was recorded at upload and with the signed receipt."""
+    hash with what was recorded at upload and with the signed receipt; the ciphertext is
+    read from `storage` (default: the site's; a restore drill passes its scratch copy)."""
     from django.conf import settings
     from django.core.files.storage import default_storage
 
@@ -277,7 +280,7 @@ def check_file(file: BidFile, private: bytes) -> FileCheck:
         report: dict[str, Any] = {"index": segment.index}
         result.segments.append(report)
         try:
-            with default_storage.open(segment.storage_name, "rb") as handle:
+            with (storage or default_storage).open(segment.storage_name, "rb") as handle:
                 data = handle.read()
         except OSError:
             report["problem"] = "missing"
