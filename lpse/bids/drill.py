@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 
+from django.db.models import Prefetch
+
 from lpse.backups.drills import DrillCheckResult, DrillContext
 from lpse.bids import crypto
 from lpse.bids.models import Bid, BidFile, BidSegment, TenderKey
@@ -29,7 +31,9 @@ NAME = "bids.sealed_bid_opens"
 def _submitted_files(key: TenderKey, alias: str) -> list[BidFile]:
     return list(BidFile.objects.using(alias).filter(
         bid__tender_id=key.tender_id, bid__status=Bid.Status.SUBMITTED,
-        envelope=key.envelope).select_related("bid", "bid__receipt").order_by("bid_id", "pk"))
+        envelope=key.envelope).select_related("bid", "bid__receipt").prefetch_related(
+        Prefetch("segments", queryset=BidSegment.objects.order_by("index"))
+    ).order_by("bid_id", "pk"))
 
 
 def _segment_problems(segment: BidSegment, context: DrillContext, *, read: bool) -> list[str]:
@@ -61,7 +65,7 @@ def _check_sealed(key: TenderKey, files: list[BidFile], context: DrillContext) -
                  if s.member_key.user_id != s.member_id or not s.sealed_share]
     first_bid = files[0].bid_id if files else None
     for file in files:
-        for segment in file.segments.order_by("index"):
+        for segment in file.segments.all():
             problems += _segment_problems(segment, context, read=file.bid_id == first_bid)
     return problems
 
