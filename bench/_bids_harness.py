@@ -4,7 +4,8 @@ It runs the production setup on this machine: a private PostgreSQL cluster (init
 temporary directory, its own port, so it can be restarted without touching anyone else's
 database), the project migrated into it, gunicorn (gthread workers) serving config.wsgi
 with DEBUG off, and HTTP clients that talk to it exactly as the bid page's script does
-(start, declare, PUT raw segments with their SHA-256, complete, submit).
+(start, declare, PUT raw segments with their SHA-256 — the last one with the whole
+file's hashes, which completes the file — and submit).
 """
 
 from __future__ import annotations
@@ -373,18 +374,24 @@ def upload_bid(client: Client, code: str, data: bytes, *, name: str = "penawaran
     size = info["segment_size"]
     received = set(info["received"])
     segment_digests, file_sha256, file_md5 = browser_digests(data, size)
+    status = info["status"]
+    last = info["segment_count"] - 1
     for index in range(info["segment_count"]):
         if index in received:
             continue
         chunk = data[index * size:(index + 1) * size]
-        digest = segment_digests[index]
+        headers = {"X-Segment-SHA256": segment_digests[index]}
+        if index == last:  # the last segment completes the file (as the bid page does)
+            headers.update({"X-File-SHA256": file_sha256, "X-File-MD5": file_md5})
         if on_segment is not None:
             on_segment(index)
-        wrap(lambda chunk=chunk, index=index, digest=digest: client.call(
+        answer = wrap(lambda chunk=chunk, index=index, headers=headers: client.call(
             "PUT", f"{base}{info['id']}/segments/{index}/", chunk,
-            "application/octet-stream", {"X-Segment-SHA256": digest}))
-    wrap(lambda: client.post(f"{base}{info['id']}/complete/", {
-        "sha256": file_sha256, "md5": file_md5}))
+            "application/octet-stream", headers))
+        status = answer.get("file_status", status)
+    if status != "complete":
+        wrap(lambda: client.post(f"{base}{info['id']}/complete/", {
+            "sha256": file_sha256, "md5": file_md5}))
     return dict(wrap(lambda: client.post(start["urls"]["submit"], {"offer_amount": amount})))
 
 

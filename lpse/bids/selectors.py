@@ -15,6 +15,7 @@ from lpse.accounts.roles import Perm, has_perm
 from lpse.bids.access import can_view_opened
 from lpse.bids.models import Bid, BidFile, Opening, TenderKey, UnopenableCase, UploadAttempt
 from lpse.tenders.models import Participant, Tender
+from lpse.vendors.models import Vendor
 
 if TYPE_CHECKING:
     from lpse.accounts.models import User
@@ -35,21 +36,38 @@ def bid_history(participant: Participant) -> QuerySet[Bid]:
         status=Bid.Status.DRAFT).select_related("receipt").order_by("-created_at")
 
 
+def _remember_vendor(user: User, bid: Bid) -> None:
+    """`user.vendor` is the bid's vendor (the lookup checked it): cache it on the user so
+    later checks and the upload record do not query it again."""
+    Vendor.account.field.remote_field.set_cached_value(user, bid.participant.vendor)
+
+
 def bid_of_vendor(user: User, bid_uuid: str) -> Bid:
-    vendor = getattr(user, "vendor", None) if has_perm(user, Perm.SUBMIT_BIDS) else None
-    bid = Bid.objects.select_related("tender", "participant", "tender__file_method").filter(
-        uuid=bid_uuid).first() if vendor is not None else None
-    if bid is None or vendor is None or bid.participant.vendor_id != vendor.pk:
+    """The vendor's own bid (404 for anyone else's, or for a user who is not a vendor)."""
+    if not has_perm(user, Perm.SUBMIT_BIDS):
         raise Http404
+    try:
+        bid = Bid.objects.select_related(
+            "tender", "tender__file_method", "participant", "participant__vendor").get(
+            uuid=bid_uuid, participant__vendor__account=user)
+    except Bid.DoesNotExist:
+        raise Http404 from None
+    _remember_vendor(user, bid)
     return bid
 
 
 def file_of_vendor(user: User, bid_uuid: str, file_uuid: str) -> BidFile:
-    bid = bid_of_vendor(user, bid_uuid)
-    file = BidFile.objects.filter(bid=bid, uuid=file_uuid).first()
-    if file is None:
+    """A file of the vendor's own bid, with its bid (one query)."""
+    if not has_perm(user, Perm.SUBMIT_BIDS):
         raise Http404
-    file.bid = bid
+    try:
+        file = BidFile.objects.select_related(
+            "bid", "bid__tender", "bid__tender__file_method", "bid__participant",
+            "bid__participant__vendor").get(
+            uuid=file_uuid, bid__uuid=bid_uuid, bid__participant__vendor__account=user)
+    except BidFile.DoesNotExist:
+        raise Http404 from None
+    _remember_vendor(user, file.bid)
     return file
 
 

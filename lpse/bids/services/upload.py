@@ -163,7 +163,7 @@ def segment_receive(*, actor: User, file: BidFile, index: int, source: IO[bytes]
         raise UploadRefused(_("The segment has %(got)s bytes instead of %(expected)s.")
                             % {"got": length, "expected": expected}, stage="validation",
                             code="length")
-    existing = BidSegment.objects.filter(file=file, index=index).first()
+    existing = BidSegment.objects.filter(file=file, index=index).order_by().first()
     key = tender_key(bid.tender, file.envelope)
     try:
         sealed = sealing.seal_segment(
@@ -309,17 +309,19 @@ VERIFICATION_NOTE = {
 }
 
 
-def _receipt_payload(bid: Bid, *, supersedes: Bid | None) -> dict[str, Any]:
-    """The receipt without its audit sequence number (the caller adds it)."""
+def _receipt_payload(bid: Bid, files: list[BidFile], *, supersedes: Bid | None
+                     ) -> dict[str, Any]:
+    """The receipt without its audit sequence number (the caller adds it). `files`: the
+    bid's files in order, with their segments."""
     tender, participant = bid.tender, bid.participant
     vendor = participant.vendor
     assert bid.submitted_at is not None
     envelopes = []
     keys = {k.envelope: k for k in tender.bid_keys.all()}
     for number in range(1, envelope_count(tender) + 1):
-        files = []
-        for f in bid.files.filter(envelope=number).order_by("pk").prefetch_related("segments"):
-            files.append({
+        described: list[dict[str, Any]] = []
+        for f in (f for f in files if f.envelope == number):
+            described.append({
                 "name": f.name, "size": f.size, "type": f.content_type,
                 "sha256": f.sha256, "md5": f.md5,
                 "sha256_checked_by": "server" if f.sha256_server_checked else "browser",
@@ -334,7 +336,8 @@ def _receipt_payload(bid: Bid, *, supersedes: Bid | None) -> dict[str, Any]:
                 },
             })
         entry: dict[str, Any] = {"number": number, "label": envelope_label(tender, number),
-                                 "key_fingerprint": keys[number].fingerprint, "files": files}
+                                 "key_fingerprint": keys[number].fingerprint,
+                                 "files": described}
         if number == price_envelope(tender):
             entry["offer_form"] = {"sealed_sha256": bid.sealed_offer_sha256}
         envelopes.append(entry)
@@ -379,7 +382,7 @@ def bid_submit(*, actor: User, bid: Bid, offer_amount: Any, ip_address: str | No
     now = timezone.now()
     require_upload_open(tender, now)
     amount = parse_amount(offer_amount)
-    files = list(bid.files.all())
+    files = list(bid.files.order_by("pk").prefetch_related("segments"))
     if any(f.status != BidFile.Status.COMPLETE for f in files):
         raise UploadRefused(_("Some files are still uploading: wait until every file is "
                               "complete."), stage="validation", code="files_incomplete")
@@ -408,7 +411,7 @@ def bid_submit(*, actor: User, bid: Bid, offer_amount: Any, ip_address: str | No
         previous.save(update_fields=["superseded_by"])
     # Everything the receipt says is read before the audit record: from that record until
     # the commit the audit chain is locked, and every other submission waits for it.
-    payload = _receipt_payload(bid, supersedes=previous)
+    payload = _receipt_payload(bid, files, supersedes=previous)
     event = audit_record(
         action="bids.bid_submitted", actor=actor, target=bid,
         data={"tender": tender.code, "vendor": bid.participant.vendor_id,

@@ -185,6 +185,80 @@ def test_segment_after_deadline_over_http(clock: Any, client_for: Any) -> None:
     assert response.status_code == 404
 
 
+def test_last_segment_completes_the_file(clock: Any, client_for: Any, settings: Any) -> None:
+    """The last segment carries the whole file's hashes and completes the file in the same
+    request; hashes on an earlier segment are ignored; wrong ones leave the segment stored
+    and the file open, and the explicit `complete` call then says why."""
+    settings.BIDS_SEGMENT_BYTES = 64 * 1024
+    tender = sealed_tender()
+    clock.move_to(in_upload(tender))
+    vendor = make_vendor()
+    join(tender, vendor)
+    client = client_for(vendor.account)
+    start = client.post(f"/bids/tender/{tender.code}/upload/").json()
+    base = start["urls"]["files"]
+
+    def declare(data: bytes, name: str) -> dict[str, Any]:
+        return dict(client.post(base, json.dumps({"name": name, "size": len(data),
+                                                  "envelope": 1}),
+                                content_type="application/json").json())
+
+    def put(info: dict[str, Any], index: int, data: bytes, whole: bytes) -> Any:
+        piece = data[index * 65536:(index + 1) * 65536]
+        return client.put(f"{base}{info['id']}/segments/{index}/", piece,
+                          content_type="application/octet-stream", headers={
+                              "X-Segment-SHA256": hashlib.sha256(piece).hexdigest(),
+                              "X-File-SHA256": hashlib.sha256(whole).hexdigest(),
+                              "X-File-MD5": hashlib.md5(whole, usedforsecurity=False)
+                              .hexdigest()})
+
+    data = pdf_bytes(size=150_000)  # three segments
+    info = declare(data, "a.pdf")
+    assert info["segment_count"] == 3
+    for index in range(2):
+        answer = put(info, index, data, data)
+        assert answer.status_code == 200
+        assert answer.json()["file_status"] == "uploading"
+    answer = put(info, 2, data, data)
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["file_status"] == "complete"
+    file = BidFile.objects.get(uuid=info["id"])
+    assert file.status == BidFile.Status.COMPLETE
+    assert file.sha256 == hashlib.sha256(data).hexdigest()
+    assert file.md5 == hashlib.md5(data, usedforsecurity=False).hexdigest()
+    assert UploadAttempt.objects.filter(action="complete", ok=True, file=file).count() == 1
+    # A retry of the last segment (its answer lost) is still a success.
+    again = put(info, 2, data, data)
+    assert again.status_code == 200
+    assert again.json()["file_status"] == "complete"
+
+    # Wrong whole-file hashes: the segment is kept, the file stays open.
+    other = pdf_bytes(size=40_000)
+    info = declare(other, "b.pdf")
+    answer = put(info, 0, other, b"something else")
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["file_status"] == "uploading"
+    assert "SHA-256" in body["complete_error"]
+    assert BidSegment.objects.filter(file__uuid=info["id"]).count() == 1
+    failed = UploadAttempt.objects.get(action="complete", ok=False)
+    assert (failed.stage, failed.code) == ("integrity", "file_hash")
+    done = client.post(f"{base}{info['id']}/complete/", json.dumps(
+        {"sha256": hashlib.sha256(other).hexdigest(),
+         "md5": hashlib.md5(other, usedforsecurity=False).hexdigest()}),
+        content_type="application/json")
+    assert done.status_code == 200
+    assert done.json()["status"] == "complete"
+    with committed():
+        submitted = client.post(start["urls"]["submit"], json.dumps(
+            {"offer_amount": "900000000"}), content_type="application/json",
+            headers={"Accept": "application/json"})
+    assert submitted.status_code == 200, submitted.content
+    receipt = Bid.objects.get(status=Bid.Status.SUBMITTED).receipt.document["receipt"]
+    assert [f["name"] for f in receipt["envelopes"][0]["files"]] == ["a.pdf", "b.pdf"]
+    assert len(receipt["envelopes"][0]["files"][0]["sealed"]["segments"]) == 3
+
+
 def test_opening_pages_and_opened_documents(clock: Any, client_for: Any) -> None:
     tender = sealed_tender()
     clock.move_to(in_upload(tender))

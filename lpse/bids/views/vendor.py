@@ -138,8 +138,25 @@ def segment_put(request: HttpRequest, bid_uuid: str, file_uuid: str, index: int
                 attempt.detected_type = segment.file.content_type
     except (ValidationError, PermissionDenied) as exc:
         return error_response(exc)
-    return JsonResponse({"index": segment.index, "sha256": segment.sha256,
-                         "sealed_sha256": segment.sealed_sha256})
+    answer: dict[str, Any] = {"index": segment.index, "sha256": segment.sha256,
+                              "sealed_sha256": segment.sealed_sha256,
+                              "file_status": file.status}
+    whole_sha256 = request.headers.get("X-File-SHA256", "")
+    whole_md5 = request.headers.get("X-File-MD5", "")
+    if whole_sha256 and index == file.segment_count - 1:
+        # The last segment carries the whole file's hashes (the browser has them by then):
+        # the file is completed in the same request, saving the separate `complete` call.
+        # A refusal here leaves the segment stored; the client then calls `complete` itself
+        # and gets the refusal there.
+        try:
+            with upload_attempt(request, A.COMPLETE, bid=file.bid, file=file) as attempt:
+                attempt.bytes_expected = None
+                file = services.bid_file_complete(actor=user, file=file, sha256=whole_sha256,
+                                                  md5=whole_md5)
+            answer["file_status"] = file.status
+        except (ValidationError, PermissionDenied) as exc:
+            answer["complete_error"] = " ".join(getattr(exc, "messages", [str(exc)]))
+    return JsonResponse(answer)
 
 
 @require_POST

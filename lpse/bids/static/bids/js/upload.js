@@ -142,6 +142,7 @@ async function sendFile(base, file, info, say) {
   const wholeSha = sha256.create();
   const wholeMd5 = md5.create();
   const size = info.segment_size;
+  let status = info.status;
   for (let index = 0; index < info.segment_count; index += 1) {
     const bytes = new Uint8Array(
       await file.slice(index * size, Math.min(file.size, (index + 1) * size)).arrayBuffer(),
@@ -150,16 +151,23 @@ async function sendFile(base, file, info, say) {
     wholeMd5.update(bytes);
     if (!received.has(index)) {
       row.label.textContent = `${file.name} — ${root.dataset.msgSending}`;
-      const digest = await segmentDigest(bytes);
-      await withRetry(
-        () => call("PUT", `${base}${info.id}/segments/${index}/`, bytes,
-          { "Content-Type": "application/octet-stream", "X-Segment-SHA256": digest }),
+      const headers = { "Content-Type": "application/octet-stream",
+        "X-Segment-SHA256": await segmentDigest(bytes) };
+      if (index === info.segment_count - 1) {
+        // The last segment carries the whole file's hashes: the server completes the file
+        // in the same request (no separate call unless that fails).
+        headers["X-File-SHA256"] = hex(wholeSha.clone().digest());
+        headers["X-File-MD5"] = hex(wholeMd5.clone().digest());
+      }
+      const answer = await withRetry(
+        () => call("PUT", `${base}${info.id}/segments/${index}/`, bytes, headers),
         () => say(`${root.dataset.msgRetry} (${file.name})`),
       );
+      status = answer.file_status || status;
     }
     row.bar.value = (index + 1) / info.segment_count;
   }
-  if (info.status !== "complete") {
+  if (status !== "complete") {
     await withRetry(
       () => postJson(`${base}${info.id}/complete/`,
         { sha256: hex(wholeSha.digest()), md5: hex(wholeMd5.digest()) }),
