@@ -107,3 +107,23 @@ def test_concurrent_numbering_never_repeats_a_number() -> None:
     assert len(set(numbers)) == 20
     assert LetterSequence.objects.get(letter_type="test.race").last_number == 20
     assert IssuedDocument.objects.count() == 0
+
+
+def test_web_process_loads_reportlab_only_to_render() -> None:
+    """ReportLab (~16 MB per process) is imported when a document is rendered, not when a
+    web worker loads the project: the sealed-bid workers' memory budget counts on it."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys, django; django.setup(); "
+            "from django.urls import get_resolver; get_resolver().url_patterns; "
+            "loaded = 'reportlab' in sys.modules; "
+            "from lpse.core.pdf import PdfDocument; doc = PdfDocument(title='T'); "
+            "doc.paragraph('x'); composed = 'reportlab' in sys.modules; pdf = doc.render(); "
+            "print(loaded, composed, 'reportlab' in sys.modules, pdf[:5])")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=env, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["False", "False", "True", "b'%PDF-'"]
