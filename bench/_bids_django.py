@@ -14,6 +14,7 @@ import json
 import sys
 import time
 from datetime import timedelta
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,8 @@ import django
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.files.storage import default_storage  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -50,7 +51,8 @@ def _slide(tender: Tender, stage: StageCode, minutes_into: int) -> None:
 
 
 def _session(user: Any) -> str:
-    store = SessionStore()
+    # The configured session engine: the database, or Redis when REDIS_URL is set.
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "lpse.accounts.backends.UserIdOrEmailBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()

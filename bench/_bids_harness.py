@@ -2,8 +2,9 @@
 
 It runs the production setup on this machine: a private PostgreSQL cluster (initdb in a
 temporary directory, its own port, so it can be restarted without touching anyone else's
-database), the project migrated into it, gunicorn (gthread workers) serving config.wsgi
-with DEBUG off, and HTTP clients that talk to it exactly as the bid page's script does
+database), the project migrated into it, a private Redis for cache and sessions (when
+redis-server is installed; BENCH_REDIS=0 runs without), gunicorn (gthread workers) serving
+config.wsgi with DEBUG off, and HTTP clients that talk to it exactly as the bid page's script does
 (start, declare, PUT raw segments with their SHA-256 — the last one with the whole
 file's hashes, which completes the file — and submit).
 """
@@ -93,6 +94,47 @@ class Postgres:
         with contextlib.suppress(subprocess.CalledProcessError):
             self._ctl("stop", "-m", "immediate")
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+@dataclass
+class Redis:
+    """A throw-away Redis (no persistence) for cache and sessions, as in production
+    (docs/deployment.md); None from `start_redis` when redis-server is not installed."""
+
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(
+                    ("127.0.0.1", self.port), timeout=1) as sock:
+                sock.sendall(b"PING\r\n")
+                if sock.recv(16).startswith(b"+PONG"):
+                    return
+            time.sleep(0.1)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(10)
+
+
+def start_redis() -> Redis | None:
+    if shutil.which("redis-server") is None or os.environ.get("BENCH_REDIS") == "0":
+        return None
+    redis = Redis()
+    redis.start()
+    return redis
 
 
 def django_env(pg: Postgres, var_dir: Path, **extra: str) -> dict[str, str]:
@@ -412,15 +454,20 @@ def environment(name: str, *, workers: int, threads: int, vendors: int,
     var_dir.mkdir(parents=True, exist_ok=True)
     pg.start()
     server = None
+    redis = start_redis()
     try:
-        env = django_env(pg, var_dir, **(extra_env or {}))
+        env = django_env(pg, var_dir, **({"REDIS_URL": redis.url} if redis else {}),
+                         **(extra_env or {}))
         manage(env, "migrate", "--no-input", "-v", "0")
         seeded = django_script(env, "seed", {"vendors": vendors})
         server = Gunicorn(env, workers=workers, threads=threads)
         server.start()
-        yield {"pg": pg, "env": env, "server": server, "seeded": seeded, "var": var_dir}
+        yield {"pg": pg, "env": env, "server": server, "seeded": seeded, "var": var_dir,
+               "redis": redis is not None}
     finally:
         if server is not None:
             server.stop()
+        if redis is not None:
+            redis.stop()
         pg.stop()
         shutil.rmtree(base, ignore_errors=True)

@@ -81,6 +81,8 @@ def main(output_dir: Path | None = None) -> dict[str, Any]:
     }
     with environment("rush", workers=workers, threads=threads, vendors=vendors + 1) as ctx:
         server, seeded = ctx["server"], ctx["seeded"]
+        result["sessions_and_cache"] = ("Redis (private)" if ctx["redis"]
+                                        else "database sessions, local-memory cache")
         code, sessions = seeded["code"], seeded["sessions"]
 
         # 1. The ceiling: the same clients stream the same bytes to an endpoint that only
