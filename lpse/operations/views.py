@@ -55,7 +55,8 @@ def health(request: HttpRequest) -> JsonResponse:
 @never_cache
 @require_GET
 def metrics(request: HttpRequest) -> HttpResponse:
-    """Prometheus text format; `Authorization: Bearer <OPS_METRICS_TOKEN>`."""
+    """Prometheus metrics (text format, or OpenMetrics when asked for);
+    `Authorization: Bearer <OPS_METRICS_TOKEN>`."""
     token = settings.OPERATIONS_METRICS_TOKEN
     if not token:
         raise Http404
@@ -64,7 +65,8 @@ def metrics(request: HttpRequest) -> HttpResponse:
     if not hmac.compare_digest(given.encode(), token.encode()):
         return HttpResponse("unauthorized\n", status=401, content_type="text/plain",
                             headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
-    return HttpResponse(prometheus.render(), content_type=prometheus.CONTENT_TYPE)
+    body, content_type = prometheus.render(request.headers.get("Accept", ""))
+    return HttpResponse(body, content_type=content_type)
 
 
 # --- Dashboard --------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from prometheus_client.parser import text_string_to_metric_families
 
 from lpse.core.models import SchedulerLease
 from lpse.operations import monitoring
@@ -187,7 +188,18 @@ def test_prometheus_metrics_need_the_token(client, settings):
     text = response.content.decode()
     assert response["Content-Type"].startswith("text/plain; version=0.0.4")
     assert '# TYPE lpse_disk_used_percent gauge' in text
-    assert 'lpse_up{component="database"} 1' in text
-    assert "lpse_memory_used_percent " in text
-    assert 'lpse_security_events_last_hour{kind="auth.login_failed"} 0' in text
-    assert "lpse_maintenance_active 0" in text
+    # Parsed back by the client library's own parser, as a scraper would.
+    families = {f.name: f for f in text_string_to_metric_families(text)}
+    samples = {(s.name, tuple(sorted(s.labels.items()))): s.value
+               for f in families.values() for s in f.samples}
+    assert all(f.type == "gauge" for f in families.values())
+    assert samples[("lpse_up", (("component", "database"),))] == 1
+    assert 0 <= samples[("lpse_memory_used_percent", ())] <= 100
+    assert samples[("lpse_security_events_last_hour", (("kind", "auth.login_failed"),))] == 0
+    assert samples[("lpse_maintenance_active", ())] == 0
+    assert samples[("lpse_alerts_open", (("level", "critical"),))] == 0
+    # OpenMetrics for a scraper that asks for it.
+    open_metrics = client.get("/operations/metrics/", HTTP_AUTHORIZATION="Bearer s3cret-token",
+                              HTTP_ACCEPT="application/openmetrics-text; version=1.0.0")
+    assert open_metrics["Content-Type"].startswith("application/openmetrics-text")
+    assert open_metrics.content.decode().rstrip().endswith("# EOF")
