@@ -15,7 +15,7 @@ from typing import IO, TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -127,9 +127,8 @@ def bid_file_declare(*, actor: User, bid: Bid, name: str, size: int, envelope: i
                             code="envelope")
     if size <= 0:
         raise UploadRefused(_("The file is empty."), stage="validation", code="empty")
-    files = bid.files.aggregate(total=Sum("size"))
-    count = bid.files.count()
-    if count + 1 > settings.BIDS_MAX_FILES:
+    files = bid.files.aggregate(total=Sum("size"), count=Count("id"))
+    if files["count"] + 1 > settings.BIDS_MAX_FILES:
         raise UploadRefused(_("A bid may have at most %(n)s files.")
                             % {"n": settings.BIDS_MAX_FILES}, stage="limits",
                             code="too_many_files")

@@ -259,6 +259,23 @@ def test_last_segment_completes_the_file(clock: Any, client_for: Any, settings: 
     assert len(receipt["envelopes"][0]["files"][0]["sealed"]["segments"]) == 3
 
 
+def test_bid_page_lists_earlier_submissions_apart_from_the_current(
+        clock: Any, client_for: Any) -> None:
+    tender = sealed_tender()
+    clock.move_to(in_upload(tender))
+    vendor = make_vendor()
+    join(tender, vendor)
+    client = client_for(vendor.account)
+    _upload_over_http(client, tender, pdf_bytes(), amount="900000000")
+    assert list(client.get(f"/bids/tender/{tender.code}/").context["history"]) == []
+    _upload_over_http(client, tender, pdf_bytes(size=4000), amount="800000000")
+    page = client.get(f"/bids/tender/{tender.code}/")
+    current = page.context["current"]
+    assert current.status == Bid.Status.SUBMITTED
+    assert [b.status for b in page.context["history"]] == [Bid.Status.SUPERSEDED]
+    assert current not in page.context["history"]
+
+
 def test_opening_pages_and_opened_documents(clock: Any, client_for: Any) -> None:
     tender = sealed_tender()
     clock.move_to(in_upload(tender))

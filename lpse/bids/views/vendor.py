@@ -31,12 +31,13 @@ from lpse.tenders.stages import StageCode
 A = UploadAttempt.Action
 
 
-def _file_json(file: BidFile) -> dict[str, Any]:
+def _file_json(file: BidFile, *, new: bool = False) -> dict[str, Any]:
+    """A file as the upload script sees it; `new`: just declared, so nothing received."""
     return {"id": str(file.uuid), "name": file.name, "size": file.size,
             "envelope": file.envelope, "last_modified": file.last_modified,
             "status": file.status, "segment_size": file.segment_size,
             "segment_count": file.segment_count,
-            "received": sorted(s.index for s in file.segments.all())}
+            "received": [] if new else sorted(s.index for s in file.segments.all())}
 
 
 def _bid_urls(bid: Bid) -> dict[str, str]:
@@ -62,9 +63,11 @@ def bid_page(request: HttpRequest, code: str) -> HttpResponse:
         "segment_bytes": settings.BIDS_SEGMENT_BYTES,
     }
     if participant is not None:
-        context["current"] = selectors.current_bid(participant)
+        context["current"] = current = selectors.current_bid(participant)
         context["draft"] = selectors.draft_bid(participant)
-        context["history"] = selectors.bid_history(participant)
+        # Earlier submissions: superseded and withdrawn bids (the current one is shown above).
+        history = selectors.bid_history(participant)
+        context["history"] = history.exclude(pk=current.pk) if current else history
     return render(request, "bids/bid.html", context)
 
 
@@ -113,7 +116,7 @@ def file_declare(request: HttpRequest, bid_uuid: str) -> JsonResponse:
             attempt.file = file
     except (ValidationError, PermissionDenied) as exc:
         return error_response(exc)
-    return JsonResponse(_file_json(file), status=201)
+    return JsonResponse(_file_json(file, new=True), status=201)
 
 
 @require_http_methods(["PUT"])
