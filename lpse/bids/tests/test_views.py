@@ -63,6 +63,16 @@ def _upload_over_http(client: Client, tender: Any, data: bytes, name: str = "a.p
     return dict(submitted.json())
 
 
+def _participant_client(clock: Any, client_for: Any) -> tuple[Any, Any, Client]:
+    """A sealed tender in its upload stage, a vendor that joined it, and its logged-in
+    client."""
+    tender = sealed_tender()
+    clock.move_to(in_upload(tender))
+    vendor = make_vendor()
+    join(tender, vendor)
+    return tender, vendor, client_for(vendor.account)
+
+
 def test_access_matrix(users_by_role: Any, client_for: Any) -> None:
     everyone = set(Role)
     check_matrix([
@@ -79,11 +89,7 @@ def test_access_matrix(users_by_role: Any, client_for: Any) -> None:
 
 
 def test_upload_receipt_and_verification(clock: Any, client_for: Any, tmp_path: Path) -> None:
-    tender = sealed_tender()
-    clock.move_to(in_upload(tender))
-    vendor = make_vendor()
-    join(tender, vendor)
-    client = client_for(vendor.account)
+    tender, _vendor, client = _participant_client(clock, client_for)
     page = client.get(f"/bids/tender/{tender.code}/")
     assert page.status_code == 200
     assert b"countdown" in page.content
@@ -151,11 +157,7 @@ def test_upload_receipt_and_verification(clock: Any, client_for: Any, tmp_path: 
 
 
 def test_segment_after_deadline_over_http(clock: Any, client_for: Any) -> None:
-    tender = sealed_tender()
-    clock.move_to(in_upload(tender))
-    vendor = make_vendor()
-    join(tender, vendor)
-    client = client_for(vendor.account)
+    tender, vendor, client = _participant_client(clock, client_for)
     start = client.post(f"/bids/tender/{tender.code}/upload/").json()
     data = pdf_bytes()
     info = client.post(start["urls"]["files"], json.dumps(
@@ -190,11 +192,7 @@ def test_last_segment_completes_the_file(clock: Any, client_for: Any, settings: 
     request; hashes on an earlier segment are ignored; wrong ones leave the segment stored
     and the file open, and the explicit `complete` call then says why."""
     settings.BIDS_SEGMENT_BYTES = 64 * 1024
-    tender = sealed_tender()
-    clock.move_to(in_upload(tender))
-    vendor = make_vendor()
-    join(tender, vendor)
-    client = client_for(vendor.account)
+    tender, _vendor, client = _participant_client(clock, client_for)
     start = client.post(f"/bids/tender/{tender.code}/upload/").json()
     base = start["urls"]["files"]
 
@@ -261,11 +259,7 @@ def test_last_segment_completes_the_file(clock: Any, client_for: Any, settings: 
 
 def test_bid_page_lists_earlier_submissions_apart_from_the_current(
         clock: Any, client_for: Any) -> None:
-    tender = sealed_tender()
-    clock.move_to(in_upload(tender))
-    vendor = make_vendor()
-    join(tender, vendor)
-    client = client_for(vendor.account)
+    tender, _vendor, client = _participant_client(clock, client_for)
     _upload_over_http(client, tender, pdf_bytes(), amount="900000000")
     assert list(client.get(f"/bids/tender/{tender.code}/").context["history"]) == []
     _upload_over_http(client, tender, pdf_bytes(size=4000), amount="800000000")
