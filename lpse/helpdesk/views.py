@@ -515,7 +515,6 @@ def report_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
-
 @perm_required(Perm.MANAGE_SERVICE_LEVELS)
 def service_levels(request: HttpRequest) -> HttpResponse:
     """The head of the unit sets the service levels of the helpdesk (working minutes)."""
