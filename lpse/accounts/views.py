@@ -52,6 +52,7 @@ from lpse.accounts.selectors import (
     users_visible_to,
 )
 from lpse.accounts.tables import AgencyFilter, AgencyTable, UserFilter, UserTable
+from lpse.core.forms import add_service_errors
 from lpse.core.tables import FilteredTableView
 
 
@@ -289,7 +290,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 agency=data.get("agency"), work_unit=data.get("work_unit"),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _(
                 "The account %(user)s has been created. A link to set the password has been "
@@ -297,14 +298,6 @@ def user_create(request: HttpRequest) -> HttpResponse:
             ) % {"user": user.username, "email": user.email})
             return redirect("accounts:user_detail", pk=user.pk)
     return render(request, "accounts/user_form.html", {"form": form, "creating": True})
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required
@@ -343,7 +336,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 work_unit=data.get("work_unit"),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The account has been updated."))
             return redirect("accounts:user_detail", pk=account.pk)
@@ -448,7 +441,7 @@ def agency_create(request: HttpRequest) -> HttpResponse:
         try:
             agency = services.agency_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The agency has been created."))
             return redirect("accounts:agency_detail", pk=agency.pk)
@@ -467,7 +460,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.work_unit_create(actor=actor, agency=agency, **unit_form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(unit_form, exc)
+            add_service_errors(unit_form, exc)
         else:
             messages.success(request, _("The work unit has been added."))
             return redirect("accounts:agency_detail", pk=agency.pk)

@@ -66,18 +66,11 @@ from lpse.catalog.tables import (
     with_item_counts,
 )
 from lpse.catalog.versions import field_labels, versions_of
+from lpse.core.forms import add_service_errors
 from lpse.core.tables import FilteredTableView
 from lpse.core.templatetags.lpse import rupiah, wib
 
 # --- Helpers -------------------------------------------------------------------------------
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _display(value: Any) -> str:
@@ -344,7 +337,7 @@ def news_create(request: HttpRequest) -> HttpResponse:
         try:
             article = services.news_create(actor=request_user(request), **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The draft has been saved. Publish it when ready."))
             return redirect("catalog:manage_news_detail", pk=article.pk)
@@ -370,7 +363,7 @@ def news_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.news_update(actor=request_user(request), article=article,
                                  **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The news article has been saved."))
             return redirect("catalog:manage_news_detail", pk=pk)
@@ -430,7 +423,7 @@ def price_index_create(request: HttpRequest) -> HttpResponse:
             entry = services.price_index_create(actor=request_user(request),
                                                 data=form.service_data())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The entry has been saved."))
             return redirect("catalog:manage_price_index_detail", pk=entry.pk)
@@ -459,7 +452,7 @@ def price_index_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.price_index_update(actor=request_user(request), entry=entry,
                                         data=form.service_data())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The entry has been saved."))
             return redirect("catalog:manage_price_index_detail", pk=pk)
@@ -499,7 +492,7 @@ def item_create(request: HttpRequest) -> HttpResponse:
             item = services.catalogue_item_create(actor=request_user(request),
                                                   data=form.service_data())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The item has been saved."))
             return redirect("catalog:manage_item_detail", pk=item.pk)
@@ -527,7 +520,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.catalogue_item_update(actor=request_user(request), item=item,
                                            data=form.service_data())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The item has been saved."))
             return redirect("catalog:manage_item_detail", pk=pk)
@@ -582,7 +575,7 @@ def master_create(request: HttpRequest, kind: str) -> HttpResponse:
             obj = services.master_create(actor=request_user(request), model=master.model,
                                          data=form.service_data())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The entry has been saved."))
             return redirect("catalog:master_detail", kind=kind, pk=obj.pk)
@@ -616,7 +609,7 @@ def master_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             services.master_update(actor=request_user(request), obj=obj,
                                    data=form.service_data())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The entry has been saved."))
             return redirect("catalog:master_detail", kind=kind, pk=pk)

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,6 +23,7 @@ from lpse.accounts.models import User
 from lpse.accounts.roles import Perm, has_perm
 from lpse.core.calendar import localdate_wib, service_hours, service_minutes_per_day
 from lpse.core.files import file_response
+from lpse.core.forms import add_service_errors
 from lpse.core.tables import FilteredTableView
 from lpse.helpdesk import forms, reports, services, sla
 from lpse.helpdesk.models import Article, CannedResponse, LkppEscalation, Ticket, TicketMessage
@@ -45,14 +47,6 @@ from lpse.helpdesk.tables import (
     TicketFilter,
     TicketTable,
 )
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _files(form: Any) -> list[Any]:
@@ -119,7 +113,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
                     files=_files(form),
                 )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _(
                 "Your request has been recorded as %(number)s. We have e-mailed you a link "
@@ -193,17 +187,11 @@ def public_ticket_file(request: HttpRequest, token: str, file_id: uuid.UUID
 # --- The requester's own tickets (logged in) ------------------------------------------------
 
 
+@method_decorator(login_required, name="dispatch")
 class MyTicketListView(FilteredTableView):
     table_class = MyTicketTable
     filterset_class = MyTicketFilter
     template_name = "helpdesk/my_tickets.html"
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            from django.contrib.auth.views import redirect_to_login
-
-            return redirect_to_login(request.get_full_path())
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[no-any-return]
 
     def get_queryset(self) -> QuerySet[Ticket]:
         return tickets_of_requester(self.request.user).order_by("-received_at")  # type: ignore[arg-type]
@@ -265,7 +253,7 @@ def quick_log(request: HttpRequest) -> HttpResponse:
                 email_answer=data["email_answer"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Ticket %(number)s recorded.")
                              % {"number": ticket.number})
@@ -306,11 +294,8 @@ def _ticket_context(user: User, ticket: Ticket) -> dict[str, Any]:
     }
 
 
+@login_required
 def desk_ticket(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
-        return redirect_to_login(request.get_full_path())
     user = _desk_reader(request)
     ticket = get_object_or_404(tickets_for_desk(user), pk=pk)
     return render(request, "helpdesk/desk_ticket.html", _ticket_context(user, ticket))
@@ -444,7 +429,7 @@ def canned_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             services.canned_response_save(actor=request_user(request), response=response,
                                           **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The canned answer has been saved."))
             return redirect("helpdesk:canned_list")
@@ -471,7 +456,7 @@ def article_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             saved = services.article_save(actor=request_user(request), article=article,
                                           **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The article has been saved."))
             return redirect("helpdesk:article_detail", slug=saved.slug)
@@ -524,7 +509,7 @@ def service_levels(request: HttpRequest) -> HttpResponse:
             changed = services.service_levels_save(actor=request_user(request),
                                                    levels=form.levels())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if changed:
                 messages.success(request, _("The service levels have been saved. They apply "

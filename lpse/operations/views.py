@@ -6,9 +6,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -318,21 +319,7 @@ def _checklist_viewer(request: HttpRequest) -> Any:
     return user
 
 
-def _login_first(view: Any) -> Any:
-    from functools import wraps
-
-    from django.contrib.auth.views import redirect_to_login
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)  # type: ignore[no-any-return]
-
-    return wrapped
-
-
-@_login_first
+@login_required
 @require_GET
 def checklist_list(request: HttpRequest) -> HttpResponse:
     user = _checklist_viewer(request)
@@ -352,7 +339,7 @@ def checklist_open(request: HttpRequest) -> HttpResponse:
     return redirect("operations:checklist_detail", pk=run.pk)
 
 
-@_login_first
+@login_required
 @require_GET
 def checklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _checklist_viewer(request)

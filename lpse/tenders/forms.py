@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,7 @@ from lpse.catalog.models import (
     SelectionMethod,
 )
 from lpse.core.calendar import to_wib
+from lpse.core.forms import add_service_errors as core_add_service_errors
 from lpse.tenders.models import Committee, CommitteeMember, Objection
 from lpse.tenders.schedule import StageWindow
 from lpse.tenders.stages import StageCode, StagePlan
@@ -277,12 +279,12 @@ class RejectForm(forms.Form):
 
 
 def add_service_errors(form: forms.Form, exc: Any) -> None:
-    """Put a service's ValidationError on the form (fields it names, else non-field)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            if isinstance(form, ScheduleForm) and field in StageCode.values:
-                form.add_stage_errors({field: errors})
-            else:
-                form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+    """As lpse.core.forms.add_service_errors; a schedule form's stage codes go to its stages."""
+    if isinstance(form, ScheduleForm) and hasattr(exc, "error_dict"):
+        stages = {f: e for f, e in exc.message_dict.items() if f in StageCode.values}
+        form.add_stage_errors(stages)
+        rest = {f: e for f, e in exc.message_dict.items() if f not in stages}
+        if not rest:
+            return
+        exc = ValidationError(rest)
+    core_add_service_errors(form, exc)

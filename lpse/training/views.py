@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +21,7 @@ from lpse.accounts.access import PermRequiredMixin, perm_required, request_user
 from lpse.accounts.models import User
 from lpse.accounts.roles import Perm, has_perm
 from lpse.core.calendar import WIB, localdate_wib
+from lpse.core.forms import add_service_errors
 from lpse.core.tables import FilteredTableView
 from lpse.training import forms, services
 from lpse.training.ical import sessions_ical
@@ -42,14 +44,6 @@ from lpse.training.tables import (
 )
 
 
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _can_see_requests(user: User) -> bool:
     return can_view_all(user) or has_perm(user, Perm.REQUEST_TRAINING)
 
@@ -57,16 +51,13 @@ def _can_see_requests(user: User) -> bool:
 # --- Requests ------------------------------------------------------------------------------
 
 
+@method_decorator(login_required, name="dispatch")
 class RequestListView(FilteredTableView):
     table_class = TrainingRequestTable
     filterset_class = TrainingRequestFilter
     template_name = "training/request_list.html"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            from django.contrib.auth.views import redirect_to_login
-
-            return redirect_to_login(request.get_full_path())
         if not _can_see_requests(request.user):  # type: ignore[arg-type]
             raise PermissionDenied(Perm.VIEW_TRAINING.value)
         return super().dispatch(request, *args, **kwargs)  # type: ignore[no-any-return]
@@ -89,7 +80,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 contact_phone=data["contact_phone"], audience=data["audience"],
                 preferred_dates=data["preferred_dates"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Your training request %(number)s has been sent to "
                                         "the head of the LPSE unit.")
@@ -170,7 +161,7 @@ def request_confirm(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=user, request=training, agreed_date=form.cleaned_data["agreed_date"],
                 note=form.cleaned_data["note"], started_at=form.cleaned_data["started"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The agreed date has been recorded."))
             return redirect("training:request_detail", pk=pk)
@@ -203,7 +194,7 @@ def _schedule(request: HttpRequest, training: TrainingRequest | None) -> HttpRes
                 open_enrolment=data["open_enrolment"],
                 override_reason=data["override_reason"], started_at=data["started"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The training has been scheduled."))
             if training is not None:
@@ -236,7 +227,7 @@ def request_reply_letter(request: HttpRequest, pk: int) -> HttpResponse:
             document = services.reply_letter_issue(actor=user, request=training,
                                                    started_at=form.cleaned_data["started"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Reply letter %(number)s issued and e-mailed to the "
                                         "agency.") % {"number": document.number})
@@ -248,17 +239,11 @@ def request_reply_letter(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Sessions ------------------------------------------------------------------------------
 
 
+@method_decorator(login_required, name="dispatch")
 class SessionListView(FilteredTableView):
     table_class = TrainingSessionTable
     filterset_class = TrainingSessionFilter
     template_name = "training/session_list.html"
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            from django.contrib.auth.views import redirect_to_login
-
-            return redirect_to_login(request.get_full_path())
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[no-any-return]
 
     def get_queryset(self) -> QuerySet[TrainingSession]:
         return sessions_visible_to(self.request.user).order_by("-starts_at")  # type: ignore[arg-type]
@@ -308,7 +293,7 @@ def session_assign_trainer(request: HttpRequest, pk: int) -> HttpResponse:
                                                trainer=form.cleaned_data["trainer"],
                                                started_at=form.cleaned_data["started"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Surat tugas %(number)s issued and e-mailed to the "
                                         "trainer.") % {"number": document.number})
@@ -436,7 +421,7 @@ def room_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             services.room_save(actor=request_user(request), room=room, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The room has been saved."))
             return redirect("training:room_list")

@@ -19,6 +19,7 @@ from lpse.accounts.models import User
 from lpse.accounts.roles import Perm, has_perm
 from lpse.core.calendar import is_service_time, localdate_wib
 from lpse.core.files import file_response
+from lpse.core.forms import add_service_errors
 from lpse.core.models import IssuedDocument
 from lpse.core.request_context import client_ip
 from lpse.core.tables import FilteredTableView
@@ -85,14 +86,6 @@ from lpse.vendors.validators import format_npwp, mask_nik
 REGISTERED_SESSION_KEY = "vendors_registered"
 
 
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _message_errors(request: HttpRequest, exc: ValidationError) -> None:
     messages.error(request, " ".join(exc.messages))
 
@@ -152,7 +145,7 @@ def register_form(request: HttpRequest, token: str) -> HttpResponse:
             except services.RegistrationLinkInvalid as exc:
                 return _link_invalid(request, exc.reason)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 request.session[REGISTERED_SESSION_KEY] = vendor.pk
                 return redirect("vendors:register_done")
@@ -251,7 +244,7 @@ def me_contact(request: HttpRequest, vendor: Vendor) -> HttpResponse:
             services.vendor_contact_update(vendor=vendor, actor=request_user(request),
                                            **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The contact data have been saved."))
             return redirect("vendors:me")
@@ -268,7 +261,7 @@ def me_legal(request: HttpRequest, vendor: Vendor) -> HttpResponse:
             services.vendor_legal_update(vendor=vendor, actor=request_user(request),
                                          **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The data have been saved."))
             return redirect("vendors:me")
@@ -293,7 +286,7 @@ def me_deed(request: HttpRequest, vendor: Vendor, kind: str) -> HttpResponse:
             services.vendor_deed_save(vendor=vendor, actor=request_user(request), kind=kind,
                                       **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The deed has been saved."))
             return redirect("vendors:me")
@@ -318,7 +311,7 @@ def me_licence(request: HttpRequest, vendor: Vendor, pk: int | None = None) -> H
                 number=data.number, issued_by=data.issued_by, valid_from=data.valid_from,
                 valid_until=data.valid_until, business_field_ids=data.business_field_ids)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The licence has been saved."))
             return redirect("vendors:me")
@@ -349,7 +342,7 @@ def me_scan(request: HttpRequest, vendor: Vendor) -> HttpResponse:
                                      kind=form.cleaned_data["kind"],
                                      upload=form.cleaned_data["file"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The scan has been stored."))
             return redirect("vendors:me")
@@ -366,7 +359,7 @@ def _email_change_page(request: HttpRequest, vendor: Vendor, *, back: str,
                 new_email=form.cleaned_data["new_email"],
                 statement=form.cleaned_data["statement"], note=form.cleaned_data["note"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _(
                 "The request has been filed. The director brings the original KTP and the "
@@ -479,7 +472,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     outcome=outcome_form.cleaned_data["outcome"],
                     reason=outcome_form.cleaned_data["reason"])
             except ValidationError as exc:
-                _add_errors(outcome_form, exc)
+                add_service_errors(outcome_form, exc)
             else:
                 messages.success(request, _("The verification is finished; the record has "
                                             "been issued and the vendor told by e-mail."))
@@ -707,7 +700,7 @@ def blacklist_create(request: HttpRequest) -> HttpResponse:
         try:
             services.blacklist_add(actor=request_user(request), **_blacklist_values(form))
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The listing has been added to the blacklist."))
             return redirect("vendors:blacklist")
@@ -725,7 +718,7 @@ def blacklist_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.blacklist_update(actor=request_user(request), entry=entry,
                                       **_blacklist_values(form))
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The listing has been updated."))
             return redirect("vendors:blacklist")

@@ -6,10 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -23,6 +25,7 @@ from lpse.bids.tables import AttemptFilter, AttemptTable, CaseFilter, CaseTable
 from lpse.core.tables import FilteredTableView
 
 
+@method_decorator(login_required, name="dispatch")
 class CaseListView(FilteredTableView):
     table_class = CaseTable
     filterset_class = CaseFilter
@@ -33,10 +36,6 @@ class CaseListView(FilteredTableView):
         return context
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if not request.user.is_authenticated:
-            from django.contrib.auth.views import redirect_to_login
-
-            return redirect_to_login(request.get_full_path())
         user = request_user(request)
         if not any(has_perm(user, p) for p in (Perm.EXAMINE_BID_FILES, Perm.VIEW_BID_CASES,
                                                Perm.OPEN_BIDS)):

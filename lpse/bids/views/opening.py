@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -26,12 +27,12 @@ from lpse.bids.forms import (
     EnrolForm,
     TechnicalResultForm,
     UnlockForm,
-    add_service_errors,
 )
 from lpse.bids.models import Bid, BidFile, KeyShare, MemberKey, Opening
 from lpse.bids.services.keys import active_key_of
 from lpse.bids.services.opening import opened_private_key, opening_problems
 from lpse.bids.views.common import ip_of
+from lpse.core.forms import add_service_errors
 from lpse.tenders.models import Tender
 from lpse.tenders.selectors import tenders_visible_to
 
@@ -105,11 +106,8 @@ def _opening_context(request: HttpRequest, tender: Tender) -> dict[str, Any]:
     }
 
 
+@login_required
 def opening(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
-        return redirect_to_login(request.get_full_path())
     tender = _tender_for_opening(request, pk)
     context = _opening_context(request, tender)
     htmx = getattr(request, "htmx", None)

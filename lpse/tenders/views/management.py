@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -51,16 +52,13 @@ def _may_see_packages(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+@method_decorator(login_required, name="dispatch")
 class PackageListView(FilteredTableView):
     table_class = PackageTable
     filterset_class = PackageFilter
     template_name = "tenders/package_list.html"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if not request.user.is_authenticated:
-            from django.contrib.auth.views import redirect_to_login
-
-            return redirect_to_login(request.get_full_path())
         _may_see_packages(request)
         return super().dispatch(request, *args, **kwargs)
 
@@ -179,16 +177,13 @@ def tender_start(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Committees ---------------------------------------------------------------------------
 
 
+@method_decorator(login_required, name="dispatch")
 class CommitteeListView(FilteredTableView):
     table_class = CommitteeTable
     filterset_class = CommitteeFilter
     template_name = "tenders/committee_list.html"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if not request.user.is_authenticated:
-            from django.contrib.auth.views import redirect_to_login
-
-            return redirect_to_login(request.get_full_path())
         user = request_user(request)
         if not any(has_perm(user, p) for p in (Perm.MANAGE_COMMITTEES, Perm.VIEW_ALL_TENDERS,
                                                Perm.VIEW_AGENCY_TENDERS, Perm.RUN_TENDERS,

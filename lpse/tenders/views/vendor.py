@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -46,12 +47,9 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
                                                  "form": form, "vendor": vendor})
 
 
+@login_required
 def document_download(request: HttpRequest, code: str, version: int) -> HttpResponseBase:
     """Download one version of the tender documents; every download is logged."""
-    if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
-        return redirect_to_login(request.get_full_path())
     tender = selectors.tender_public(code)
     document = get_object_or_404(tender.documents.select_related("file"), version=version)
     try:

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -41,16 +42,13 @@ from lpse.tenders.tables import TenderFilter, TenderTable
 from lpse.tenders.views.common import run_service
 
 
+@method_decorator(login_required, name="dispatch")
 class WorkspaceListView(FilteredTableView):
     table_class = TenderTable
     filterset_class = TenderFilter
     template_name = "tenders/workspace_list.html"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if not request.user.is_authenticated:
-            from django.contrib.auth.views import redirect_to_login
-
-            return redirect_to_login(request.get_full_path())
         user = request_user(request)
         if not any(has_perm(user, p) for p in (Perm.RUN_TENDERS, Perm.MANAGE_PACKAGES,
                                                Perm.VIEW_ALL_TENDERS, Perm.VIEW_AGENCY_TENDERS)):
