@@ -401,7 +401,8 @@ def test_opening_key_page(client_for: Any) -> None:
 
 def test_bench_ceilings_only_when_enabled(settings: Any, tmp_path: Path) -> None:
     """The benchmark's two ceilings (raw bytes to disk; bytes sealed as a segment is) answer
-    only with BIDS_BENCH_ENDPOINTS, hash what they received and keep nothing."""
+    only with BIDS_BENCH_ENDPOINTS and keep nothing; the raw one only counts the bytes it
+    writes (no hashing: it is the ceiling), the sealed one hashes as a segment does."""
     body = pdf_bytes(size=300_000)
     client = Client()
     settings.BIDS_BENCH_ENDPOINTS = False
@@ -410,12 +411,14 @@ def test_bench_ceilings_only_when_enabled(settings: Any, tmp_path: Path) -> None
         assert response.status_code == 404
     settings.BIDS_BENCH_ENDPOINTS = True
     settings.BIDS_SPOOL_DIR = tmp_path / "spool"
-    for name in ("raw", "sealed"):
-        response = client.put(f"/bids/bench/{name}-upload/", body, "application/octet-stream")
-        assert response.status_code == 200
-        answer = response.json()
-        assert answer["received"] == len(body)
-        assert answer["sha256"] == hashlib.sha256(body).hexdigest()
+    raw = client.put("/bids/bench/raw-upload/", body, "application/octet-stream")
+    assert raw.status_code == 200
+    assert raw.json() == {"received": len(body)}
+    response = client.put("/bids/bench/sealed-upload/", body, "application/octet-stream")
+    assert response.status_code == 200
+    answer = response.json()
+    assert answer["received"] == len(body)
+    assert answer["sha256"] == hashlib.sha256(body).hexdigest()
     assert len(answer["sealed_sha256"]) == 64
     assert answer["sealed_sha256"] != answer["sha256"]
     assert not list((tmp_path / "spool").iterdir())

@@ -111,19 +111,20 @@ def test_concurrent_numbering_never_repeats_a_number() -> None:
 
 def test_web_process_loads_reportlab_only_to_render() -> None:
     """ReportLab (~16 MB per process) is imported when a document is rendered, not when a
-    web worker loads the project: the sealed-bid workers' memory budget counts on it."""
+    web worker loads the project: the sealed-bid workers' memory budget counts on it. The
+    worker's WSGI module loads every view as it starts (not in its first request)."""
     import os
     import subprocess
     import sys
 
-    code = ("import sys, django; django.setup(); "
-            "from django.urls import get_resolver; get_resolver().url_patterns; "
+    code = ("import sys; import config.wsgi; "
+            "views = 'lpse.bids.views.vendor' in sys.modules; "
             "loaded = 'reportlab' in sys.modules; "
             "from lpse.core.pdf import PdfDocument; doc = PdfDocument(title='T'); "
             "doc.paragraph('x'); composed = 'reportlab' in sys.modules; pdf = doc.render(); "
-            "print(loaded, composed, 'reportlab' in sys.modules, pdf[:5])")
+            "print(views, loaded, composed, 'reportlab' in sys.modules, pdf[:5])")
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env=env, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.split() == ["False", "False", "True", "b'%PDF-'"]
+    assert result.stdout.split() == ["True", "False", "False", "True", "b'%PDF-'"]
