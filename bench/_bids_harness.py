@@ -437,9 +437,19 @@ def upload_bid(client: Client, code: str, data: bytes, *, name: str = "penawaran
     return dict(wrap(lambda: client.post(start["urls"]["submit"], {"offer_amount": amount})))
 
 
+def settle_disk(var_dir: Path) -> None:
+    """Between phases: remove what the ceilings kept, then flush every dirty page, so that
+    each phase starts with nothing left to write back and pays for its own writes."""
+    for path in (var_dir / "spool").glob("bench-raw-*"):
+        path.unlink()
+    shutil.rmtree(var_dir / "files" / "bench", ignore_errors=True)
+    os.sync()
+
+
 def raw_upload(client: Client, data: bytes, segment: int, *, sealed: bool = False) -> None:
     """The same bytes in the same segments to a bench ceiling: written to disk as they are,
-    or (sealed=True) sealed as a bid segment is, without session, database or records."""
+    or (sealed=True) sealed as a bid segment is, without session, database or records. Both
+    keep their files until `settle_disk`, as the bids keep theirs."""
     path = "/bids/bench/sealed-upload/" if sealed else "/bids/bench/raw-upload/"
     for offset in range(0, len(data), segment):
         client.call("PUT", path, data[offset:offset + segment], "application/octet-stream")

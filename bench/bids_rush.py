@@ -38,6 +38,7 @@ from _bids_harness import (
     document,
     environment,
     raw_upload,
+    settle_disk,
     upload_bid,
 )
 
@@ -89,7 +90,11 @@ def main(output_dir: Path | None = None) -> dict[str, Any]:
         code, sessions = seeded["code"], seeded["sessions"]
 
         # 1. The ceiling: the same clients stream the same bytes to an endpoint that only
-        #    writes them to disk (no session, no database, no encryption).
+        #    writes them to disk (no session, no database, no encryption). Every phase keeps
+        #    what it wrote (the disk's work counts, as it does for the bids) and starts with
+        #    nothing left to write back from the one before.
+        var_dir = ctx["var"]
+        settle_disk(var_dir)
         with MemorySampler(server) as memory:
             seconds, outcomes = _run_all(vendors, lambda i: raw_upload(
                 Client(server.port), files[i % len(files)], segment))
@@ -101,6 +106,7 @@ def main(output_dir: Path | None = None) -> dict[str, Any]:
 
         # 1b. The cryptography's ceiling: the same bytes sealed exactly as bid segments are
         #     (hashes, age encryption, spool, storage), without session, database or records.
+        settle_disk(var_dir)
         with MemorySampler(server) as memory:
             seconds, outcomes = _run_all(vendors, lambda i: raw_upload(
                 Client(server.port), files[i % len(files)], segment, sealed=True))
@@ -112,6 +118,7 @@ def main(output_dir: Path | None = None) -> dict[str, Any]:
             "ratio_to_raw_ceiling": round(sealing_mbps / raw_mbps, 3)}
 
         # 2. The rush: every vendor uploads and submits a sealed bid.
+        settle_disk(var_dir)
         with MemorySampler(server) as memory:
             seconds, outcomes = _run_all(vendors, lambda i: upload_bid(
                 Client(server.port, sessions[i]), code, files[i % len(files)],
@@ -130,6 +137,7 @@ def main(output_dir: Path | None = None) -> dict[str, Any]:
 
         # 3. One large bid alone: peak memory of the worker that seals it.
         big = document(big_mb * MB, 999)
+        settle_disk(var_dir)
         with MemorySampler(server) as memory:
             started = time.time()
             upload_bid(Client(server.port, sessions[vendors]), code, big, name="besar.pdf")

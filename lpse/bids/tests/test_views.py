@@ -401,8 +401,9 @@ def test_opening_key_page(client_for: Any) -> None:
 
 def test_bench_ceilings_only_when_enabled(settings: Any, tmp_path: Path) -> None:
     """The benchmark's two ceilings (raw bytes to disk; bytes sealed as a segment is) answer
-    only with BIDS_BENCH_ENDPOINTS and keep nothing; the raw one only counts the bytes it
-    writes (no hashing: it is the ceiling), the sealed one hashes as a segment does."""
+    only with BIDS_BENCH_ENDPOINTS; the raw one only writes the bytes (no hashing: it is the
+    ceiling), the sealed one hashes as a segment does; both keep what they wrote, on disk
+    as a bid's segments are (the benchmark clears them after each phase)."""
     body = pdf_bytes(size=300_000)
     client = Client()
     settings.BIDS_BENCH_ENDPOINTS = False
@@ -421,6 +422,9 @@ def test_bench_ceilings_only_when_enabled(settings: Any, tmp_path: Path) -> None
     assert answer["sha256"] == hashlib.sha256(body).hexdigest()
     assert len(answer["sealed_sha256"]) == 64
     assert answer["sealed_sha256"] != answer["sha256"]
-    assert not list((tmp_path / "spool").iterdir())
-    assert not Path(settings.MEDIA_ROOT, "bench").exists() or not any(
-        Path(settings.MEDIA_ROOT, "bench").iterdir())
+    kept = list((tmp_path / "spool").iterdir())
+    assert [p.name.startswith("bench-raw-") for p in kept] == [True]
+    assert kept[0].read_bytes() == body
+    sealed = list(Path(settings.MEDIA_ROOT, "bench").iterdir())
+    assert len(sealed) == 1
+    assert hashlib.sha256(sealed[0].read_bytes()).hexdigest() == answer["sealed_sha256"]
