@@ -56,9 +56,14 @@ class Postgres:
 
     directory: Path
     port: int = field(default_factory=free_port)
+    #: Connect through the cluster's Unix socket (kept off a shaped loopback link).
+    over_socket: bool = False
 
     @property
     def url(self) -> str:
+        if self.over_socket:
+            return (f"postgres://postgres@/lpse_bench?host={self.directory}&port={self.port}"
+                    "&connect_timeout=5")
         return f"postgres://postgres@127.0.0.1:{self.port}/lpse_bench?connect_timeout=5"
 
     def start(self) -> None:
@@ -103,19 +108,33 @@ class Redis:
 
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
+    #: Listen on this Unix socket instead of TCP (kept off a shaped loopback link).
+    unix_socket: Path | None = None
 
     @property
     def url(self) -> str:
+        if self.unix_socket is not None:
+            return f"unix://{self.unix_socket}?db=0"
         return f"redis://127.0.0.1:{self.port}/0"
 
+    def _connect(self) -> socket.socket:
+        if self.unix_socket is not None:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.settimeout(1)
+            sock.connect(str(self.unix_socket))
+            return sock
+        return socket.create_connection(("127.0.0.1", self.port), timeout=1)
+
     def start(self) -> None:
+        listen = (["--port", "0", "--unixsocket", str(self.unix_socket), "--unixsocketperm",
+                   "700"] if self.unix_socket is not None
+                  else ["--port", str(self.port), "--bind", "127.0.0.1"])
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            ["redis-server", *listen, "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 10
         while time.time() < deadline:
-            with contextlib.suppress(OSError), socket.create_connection(
-                    ("127.0.0.1", self.port), timeout=1) as sock:
+            with contextlib.suppress(OSError), self._connect() as sock:
                 sock.sendall(b"PING\r\n")
                 if sock.recv(16).startswith(b"+PONG"):
                     return
@@ -129,10 +148,10 @@ class Redis:
                 self.process.wait(10)
 
 
-def start_redis() -> Redis | None:
+def start_redis(unix_socket: Path | None = None) -> Redis | None:
     if shutil.which("redis-server") is None or os.environ.get("BENCH_REDIS") == "0":
         return None
-    redis = Redis()
+    redis = Redis(unix_socket=unix_socket)
     redis.start()
     return redis
 
@@ -455,16 +474,48 @@ def raw_upload(client: Client, data: bytes, segment: int, *, sealed: bool = Fals
         client.call("PUT", path, data[offset:offset + segment], "application/octet-stream")
 
 
+class LinkShaper:
+    """BENCH_LINK_MBIT: the clients reach the server through a link of that rate instead of
+    free loopback — a token bucket (`tc qdisc … tbf`) on the loopback interface, so the raw
+    ceiling becomes the link's, as it is behind a real uplink. Needs root and the kernel's
+    tbf scheduler; it shapes all loopback traffic while the run lasts (the database and Redis
+    are then reached over Unix sockets), and is removed afterwards."""
+
+    def __init__(self, mbit: int) -> None:
+        self.mbit = mbit
+        self.active = False
+
+    def __enter__(self) -> LinkShaper:
+        if self.mbit <= 0:
+            return self
+        burst = max(self.mbit * 1_000_000 // 8 // 100, 256 * 1024)  # 10 ms at the rate
+        result = subprocess.run(
+            ["tc", "qdisc", "replace", "dev", "lo", "root", "tbf", "rate", f"{self.mbit}mbit",
+             "burst", str(burst), "latency", "50ms"], capture_output=True, text=True,
+            check=False)
+        if result.returncode != 0:
+            raise RuntimeError(f"BENCH_LINK_MBIT needs root and tc's tbf: {result.stderr}")
+        self.active = True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.active:
+            subprocess.run(["tc", "qdisc", "del", "dev", "lo", "root"], check=False,
+                           capture_output=True)
+            self.active = False
+
+
 @contextlib.contextmanager
 def environment(name: str, *, workers: int, threads: int, vendors: int,
                 extra_env: dict[str, str] | None = None) -> Iterator[dict[str, Any]]:
     base = Path(os.environ.get("BENCH_TMP", "/tmp")) / f"lpse-bench-{name}-{os.getpid()}"
-    pg = Postgres(base / "pg")
+    link_mbit = int(os.environ.get("BENCH_LINK_MBIT", "0"))
+    pg = Postgres(base / "pg", over_socket=link_mbit > 0)
     var_dir = base / "var"
     var_dir.mkdir(parents=True, exist_ok=True)
     pg.start()
     server = None
-    redis = start_redis()
+    redis = start_redis(base / "redis.sock" if link_mbit > 0 else None)
     try:
         env = django_env(pg, var_dir, **({"REDIS_URL": redis.url} if redis else {}),
                          **(extra_env or {}))
@@ -472,8 +523,9 @@ def environment(name: str, *, workers: int, threads: int, vendors: int,
         seeded = django_script(env, "seed", {"vendors": vendors})
         server = Gunicorn(env, workers=workers, threads=threads)
         server.start()
-        yield {"pg": pg, "env": env, "server": server, "seeded": seeded, "var": var_dir,
-               "redis": redis is not None}
+        with LinkShaper(link_mbit):
+            yield {"pg": pg, "env": env, "server": server, "seeded": seeded, "var": var_dir,
+                   "redis": redis is not None, "link_mbit": link_mbit}
     finally:
         if server is not None:
             server.stop()

@@ -5,6 +5,7 @@ then one large bid alone (peak worker memory); then the opening decrypts and che
 
     python bench/bids_rush.py            # or: make bench ARGS=bids_rush
     BENCH_VENDORS=200 BENCH_MB=20 BENCH_BIG_MB=500 BENCH_WORKERS=4 BENCH_THREADS=4 ...
+    BENCH_LINK_MBIT=1000   # the clients behind a 1 Gbit/s link (root; see LinkShaper)
 
 gunicorn runs as docs/deployment.md configures it (4 workers × 4 gthread threads, Redis for
 sessions and cache when redis-server is installed).
@@ -87,6 +88,8 @@ def main(output_dir: Path | None = None) -> dict[str, Any]:
         server, seeded = ctx["server"], ctx["seeded"]
         result["sessions_and_cache"] = ("Redis (private)" if ctx["redis"]
                                         else "database sessions, local-memory cache")
+        result["link"] = (f"{ctx['link_mbit']} Mbit/s (tc tbf on loopback)"
+                          if ctx["link_mbit"] else "loopback, unshaped")
         code, sessions = seeded["code"], seeded["sessions"]
 
         # 1. The ceiling: the same clients stream the same bytes to an endpoint that only
