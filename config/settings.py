@@ -557,6 +557,10 @@ OPERATIONS = {
     # Health: a worker is alive when the heartbeat job finished within this many minutes.
     "WORKER_HEARTBEAT_MINUTES": env.int("OPS_WORKER_HEARTBEAT_MINUTES", 3),
     "MAIL_CHECK_TIMEOUT_SECONDS": env.int("OPS_MAIL_CHECK_TIMEOUT_SECONDS", 5),
+    # This server's clock against the database server's (deadlines are decided by it): a
+    # warning, and from the critical offset /health/ reports the server down.
+    "CLOCK_WARNING_SECONDS": env.float("OPS_CLOCK_WARNING_SECONDS", 0.5),
+    "CLOCK_CRITICAL_SECONDS": env.float("OPS_CLOCK_CRITICAL_SECONDS", 2.0),
     # The self-probe fetches this URL (default: SITE_URL + "/").
     "PROBE_URL": env.str("OPS_PROBE_URL", default=""),
     "PROBE_TIMEOUT_SECONDS": env.int("OPS_PROBE_TIMEOUT_SECONDS", 10),

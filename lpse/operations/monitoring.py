@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import smtplib
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -277,6 +278,71 @@ def queue_checks(now: datetime) -> list[Check]:
     ]
 
 
+# --- Clock -----------------------------------------------------------------------------------
+# Deadlines are decided by the clock of the app server that takes the request: a server
+# whose clock is off accepts a bid after the deadline or refuses one before it. Each server
+# compares its clock with the database server's (one reference for all of them).
+
+#: The database server's current time in seconds since the epoch, as it reads its own clock.
+CLOCK_QUERIES = {
+    "postgresql": "SELECT EXTRACT(EPOCH FROM clock_timestamp())",
+    "sqlite": "SELECT (julianday('now') - 2440587.5) * 86400.0",  # same machine, ms
+}
+
+#: This process's clock (a seam for tests: a skewed clock cannot be produced for real).
+local_clock: Callable[[], float] = time.time
+
+
+@dataclass(frozen=True)
+class ClockReading:
+    #: Seconds this server's clock is ahead of the database server's (negative: behind).
+    offset: float
+    #: Half the round trip of the sample used: the offset is known within ± this.
+    uncertainty: float
+
+
+def clock_offset(samples: int = 3) -> ClockReading | None:
+    """This server's clock against the database server's, as NTP measures: of a few
+    queries, the one with the shortest round trip, its midpoint against the server's
+    reading. None for a database without a clock query here."""
+    sql = CLOCK_QUERIES.get(connection.vendor)
+    if sql is None:
+        return None
+    best: tuple[float, float] | None = None
+    with connection.cursor() as cursor:
+        for _sample in range(samples):
+            sent = local_clock()
+            cursor.execute(sql)
+            server = float(cursor.fetchone()[0])
+            received = local_clock()
+            offset, round_trip = (sent + received) / 2 - server, received - sent
+            if best is None or round_trip < best[1]:
+                best = (offset, round_trip)
+    assert best is not None
+    return ClockReading(offset=best[0], uncertainty=max(best[1], 0.0) / 2)
+
+
+def _clock_text(reading: ClockReading) -> str:
+    return _("%(offset)+.3f s from the database server's clock (± %(error).3f s)") % {
+        "offset": reading.offset, "error": reading.uncertainty}
+
+
+def clock_check() -> Check:
+    limits = thresholds()
+    label = _("Clock offset from the database server")
+    reading = clock_offset()
+    if reading is None:
+        return Check(key="clock_offset", label=label, text=_("not measured"), level=UNKNOWN)
+    value = round(abs(reading.offset), 3)
+    return Check(key="clock_offset", label=label, text=_clock_text(reading), value=value,
+                 unit="s", level=level_for(value, limits["CLOCK_WARNING_SECONDS"],
+                                           limits["CLOCK_CRITICAL_SECONDS"]),
+                 warning=limits["CLOCK_WARNING_SECONDS"],
+                 critical=limits["CLOCK_CRITICAL_SECONDS"],
+                 detail={"offset": round(reading.offset, 4),
+                         "uncertainty": round(reading.uncertainty, 4)})
+
+
 # --- Contributed metrics (last verified backup, …) ------------------------------------------
 
 
@@ -316,7 +382,7 @@ def capacity_check(now: datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
     checks = [
         *disk_checks(), memory_check(), database_size_check(), *growth_checks(now),
-        *queue_checks(now), *provided_checks(now),
+        *queue_checks(now), clock_check(), *provided_checks(now),
     ]
     return {
         "taken_at": now.isoformat(),
@@ -373,6 +439,19 @@ def health_scheduler(now: datetime | None = None) -> dict[str, Any]:
     return _result(True, leader.holder, lease_expires=leader.expires_at.isoformat())
 
 
+def health_clock() -> dict[str, Any]:
+    """Down when this server's clock is off by the critical offset or more: a load balancer
+    then stops sending it requests, so it decides no deadline with a wrong clock."""
+    try:
+        reading = clock_offset()
+    except Exception as exc:  # noqa: BLE001 - any failure means "not known to be right"
+        return _result(False, str(exc)[:200])
+    if reading is None:
+        return _result(True, _("not measured"))
+    ok = abs(reading.offset) < thresholds()["CLOCK_CRITICAL_SECONDS"]
+    return _result(ok, _clock_text(reading), offset=round(reading.offset, 4))
+
+
 def health_mail() -> dict[str, Any]:
     """SMTP connect and NOOP with a short timeout; the development outbox is always up."""
     from lpse.core import mail
@@ -406,9 +485,10 @@ def health(now: datetime | None = None) -> dict[str, Any]:
     if checks["database"]["ok"]:
         checks["worker"] = health_worker(now)
         checks["scheduler"] = health_scheduler(now)
+        checks["clock"] = health_clock()
     else:
-        checks["worker"] = _result(False, _("unknown: database down"))
-        checks["scheduler"] = _result(False, _("unknown: database down"))
+        for name in ("worker", "scheduler", "clock"):
+            checks[name] = _result(False, _("unknown: database down"))
     checks["mail"] = health_mail()
     return {
         "status": "ok" if all(c["ok"] for c in checks.values()) else "fail",

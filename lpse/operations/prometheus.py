@@ -46,6 +46,9 @@ class LpseCollector:
         for component, check in state["checks"].items():
             out.gauge("lpse_up", "Component is healthy (1) or not (0).",
                       1 if check["ok"] else 0, {"component": component})
+        out.gauge("lpse_clock_offset_seconds",
+                  "This server's clock minus the database server's, in seconds.",
+                  state["checks"]["clock"].get("offset"))
         for check in monitoring.disk_checks():
             location = check.key.split(".", 1)[1]
             out.gauge("lpse_disk_used_percent", "Disk use of a storage location in percent.",

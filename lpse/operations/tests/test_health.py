@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -48,8 +49,9 @@ def test_health_all_well(client, settings, smtp):
     assert response.status_code == 200, response.json()
     data = response.json()
     assert data["status"] == "ok"
-    assert set(data["checks"]) == {"web", "database", "worker", "scheduler", "mail"}
+    assert set(data["checks"]) == {"web", "database", "worker", "scheduler", "clock", "mail"}
     assert data["checks"]["mail"]["detail"].endswith("NOOP 250")
+    assert abs(data["checks"]["clock"]["offset"]) < 0.5  # one machine: one clock
     assert data["checks"]["scheduler"]["detail"] == "host:1:abc"
 
 
@@ -194,6 +196,7 @@ def test_prometheus_metrics_need_the_token(client, settings):
                for f in families.values() for s in f.samples}
     assert all(f.type == "gauge" for f in families.values())
     assert samples[("lpse_up", (("component", "database"),))] == 1
+    assert abs(samples[("lpse_clock_offset_seconds", ())]) < 0.5
     assert 0 <= samples[("lpse_memory_used_percent", ())] <= 100
     assert samples[("lpse_security_events_last_hour", (("kind", "auth.login_failed"),))] == 0
     assert samples[("lpse_maintenance_active", ())] == 0
@@ -203,3 +206,63 @@ def test_prometheus_metrics_need_the_token(client, settings):
                               HTTP_ACCEPT="application/openmetrics-text; version=1.0.0")
     assert open_metrics["Content-Type"].startswith("application/openmetrics-text")
     assert open_metrics.content.decode().rstrip().endswith("# EOF")
+
+
+# --- The clock (deadlines are decided by it) ------------------------------------------------
+
+
+def _clock_off_by(monkeypatch, seconds: float) -> None:
+    """This server's clock `seconds` ahead of the database's (negative: behind). The system
+    clock cannot be skewed in a test, so the monitoring's clock seam is."""
+    monkeypatch.setattr(monitoring, "local_clock", lambda: time.time() + seconds)
+
+
+def test_clock_offset_measured_against_the_database_server():
+    reading = monitoring.clock_offset()
+    assert reading is not None
+    assert abs(reading.offset) < 0.5  # the test database runs on this machine
+    assert 0 <= reading.uncertainty < 1
+
+
+def test_a_server_whose_clock_is_off_is_reported_down(client, settings, smtp, monkeypatch):
+    db_tasks_backend(settings)
+    _heartbeat(0.5)
+    _lease()
+    for skew in (3.0, -3.0):
+        _clock_off_by(monkeypatch, skew)
+        response = client.get("/health/")
+        assert response.status_code == 503
+        clock = response.json()["checks"]["clock"]
+        assert clock["ok"] is False
+        assert abs(clock["offset"] - skew) < 0.5
+        assert "database server" in clock["detail"]
+    # Under the critical offset (2 s) the server stays in service; the capacity check warns.
+    _clock_off_by(monkeypatch, 1.0)
+    assert client.get("/health/").status_code == 200
+    check = monitoring.clock_check()
+    assert check.level == "warning"
+    assert abs(check.value - 1.0) < 0.5
+    _clock_off_by(monkeypatch, 0.0)
+    assert monitoring.clock_check().level == "ok"
+
+
+def test_clock_offset_alerts_and_resolves(settings, monkeypatch):
+    from lpse.operations.services import capacity_check_run
+
+    _clock_off_by(monkeypatch, 1.0)
+    report = capacity_check_run()
+    line = next(c for c in report["checks"] if c["key"] == "clock_offset")
+    assert line["level"] == "warning"
+    assert line["unit"] == "s"
+    alert = Alert.objects.get(key="capacity.clock_offset", resolved_at__isnull=True)
+    assert alert.level == "warning"
+    assert MetricSample.objects.filter(metric="clock_offset").exists()
+    _clock_off_by(monkeypatch, 5.0)
+    health_watch()
+    assert Alert.objects.filter(key="health.clock", level="critical",
+                                resolved_at__isnull=True).exists()
+    _clock_off_by(monkeypatch, 0.0)
+    capacity_check_run()
+    health_watch()
+    assert not Alert.objects.filter(key__in=["capacity.clock_offset", "health.clock"],
+                                    resolved_at__isnull=True).exists()
