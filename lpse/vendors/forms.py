@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from lpse.core.files import LETTER_POLICY, SCAN_POLICY, FilePolicy, sniff_type
+from lpse.core.held_uploads import HeldUploadsMixin
 from lpse.vendors.models import BlacklistEntry, BusinessLicence, Deed, Vendor, VendorDocument
 from lpse.vendors.regions import PROVINCES
 from lpse.vendors.services import DeedData, LicenceData, RegistrationData
@@ -65,7 +66,7 @@ class RegistrationEmailForm(forms.Form):
     stamp = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(HeldUploadsMixin):
     business_form = forms.ChoiceField(label=_("Form of business"),
                                       choices=Vendor.BusinessForm.choices)
     name = forms.CharField(label=_("Company name"), max_length=200,
@@ -290,7 +291,7 @@ class ScanForm(forms.Form):
     file = ScanField(label=_("File"), required=True)
 
 
-class EmailChangeForm(forms.Form):
+class EmailChangeForm(HeldUploadsMixin):
     new_email = forms.EmailField(label=_("New company e-mail"), max_length=254)
     statement = ScanField(
         label=_("Signed statement letter"), required=True, policy=LETTER_POLICY,

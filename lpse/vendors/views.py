@@ -132,7 +132,9 @@ def register_form(request: HttpRequest, token: str) -> HttpResponse:
         return _link_invalid(request, exc.reason)
     if request.method != "POST":
         services.registration_link_open(link=link)
-    form = RegistrationForm(request.POST or None, request.FILES or None)
+    # Scans that arrived are kept if the form is refused (the browser cannot re-attach them).
+    form = RegistrationForm(request.POST or None, request.FILES or None,
+                            held_scope=f"registration:{link.pk}")
     formset = LicenceFormSet(request.POST or None, prefix="licences")
     if request.method == "POST":
         form_ok, formset_ok = form.is_valid(), formset.is_valid()
@@ -147,8 +149,10 @@ def register_form(request: HttpRequest, token: str) -> HttpResponse:
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
+                form.release_held()
                 request.session[REGISTERED_SESSION_KEY] = vendor.pk
                 return redirect("vendors:register_done")
+        form.hold_uploads()
     return render(request, "vendors/register_form.html",
                   {"form": form, "formset": formset, "email": link.email})
 
@@ -351,7 +355,8 @@ def me_scan(request: HttpRequest, vendor: Vendor) -> HttpResponse:
 
 def _email_change_page(request: HttpRequest, vendor: Vendor, *, back: str,
                        back_args: tuple[Any, ...] = ()) -> HttpResponse:
-    form = EmailChangeForm(request.POST or None, request.FILES or None)
+    form = EmailChangeForm(request.POST or None, request.FILES or None,
+                           held_scope=f"email-change:{vendor.pk}:{request.user.pk}")
     if request.method == "POST" and form.is_valid():
         try:
             change = services.email_change_file(
@@ -361,10 +366,12 @@ def _email_change_page(request: HttpRequest, vendor: Vendor, *, back: str,
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            form.release_held()
             messages.success(request, _(
                 "The request has been filed. The director brings the original KTP and the "
                 "company deed to the LPSE verifier; an administrator then changes the address."))
             return redirect("vendors:email_change_detail", pk=change.pk)
+    form.hold_uploads()
     return render(request, "vendors/email_change_form.html", {
         "form": form, "vendor": vendor, "back": back, "back_args": back_args,
     })

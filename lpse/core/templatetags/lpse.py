@@ -83,6 +83,12 @@ def role_label(value: str) -> str:
 
 
 @register.filter
+def held_upload(field: BoundField) -> Any:
+    """The file held for this field after a refused submission (lpse.core.held_uploads)."""
+    return getattr(field.form, "held", {}).get(field.name)
+
+
+@register.filter
 def filesize(value: int | None) -> str:
     if value is None:
         return "—"

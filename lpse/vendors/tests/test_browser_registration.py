@@ -62,11 +62,12 @@ def test_procedure_1_2_from_the_email_to_the_first_login(new_page, smtp, tmp_pat
     form.get_by_label("Pindaian: KTP direktur").set_input_files(str(scan))
     form.get_by_role("button", name="Daftar", exact=True).click()
 
-    # A wrong NPWP is refused next to its field, in Indonesian; nothing is saved.
+    # A wrong NPWP is refused next to its field, in Indonesian; nothing is saved — and
+    # nothing is lost: the attached scan is kept, the vendor does not choose it again.
     expect(form.get_by_text("Digit pemeriksa NPWP")).to_be_visible()
     assert not Vendor.objects.exists()
+    expect(form.get_by_text("Terlampir: ktp.pdf")).to_be_visible()
     form.locator('[name="npwp"]').fill(valid_npwp(77))
-    form.get_by_label("Pindaian: KTP direktur").set_input_files(str(scan))
     form.get_by_role("button", name="Daftar", exact=True).click()
 
     # Step 5–6: registered; the second e-mail gives the user ID and the form to print.
@@ -75,6 +76,8 @@ def test_procedure_1_2_from_the_email_to_the_first_login(new_page, smtp, tmp_pat
     expect(vendor_page.get_by_test_id("user-id")).to_have_text("cahaya.sumedang")
     vendor = Vendor.objects.get()
     assert vendor.registration_number == number
+    ktp = vendor.documents.select_related("file").get()
+    assert (ktp.kind, ktp.file.original_name) == ("ktp", "ktp.pdf")
     assert vendor.status == Vendor.Status.PENDING
     second = smtp.to(EMAIL)[-1]
     assert "cahaya.sumedang" in smtp.body(second)

@@ -317,6 +317,32 @@ def test_email_change_pages_through_the_three_actors(smtp):
     assert _client(make_vendor().account).get(response["Location"]).status_code == 404
 
 
+def test_email_change_refused_for_the_address_keeps_the_statement(smtp):
+    """The statement letter survives a refused address: the vendor does not attach it again,
+    and the request filed afterwards holds that letter."""
+    vendor = approve(register(email="lama@x.test"), make_user(Role.VERIFIER))
+    client = _client(vendor.account)
+    refused = client.post("/vendors/me/email-change/", {
+        "new_email": "bukan-alamat", "statement": _upload(PDF_BYTES, "surat.pdf"), "note": ""})
+    page = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Terlampir: surat.pdf" in page
+    held = re.search(r'name="statement__held" value="([^"]+)"', page)
+    assert held is not None
+    assert not EmailChangeRequest.objects.exists()
+    filed = client.post("/vendors/me/email-change/", {
+        "new_email": "baru@x.test", "statement__held": held.group(1), "note": ""})
+    change = EmailChangeRequest.objects.get()
+    assert filed["Location"] == f"/vendors/email-changes/{change.pk}/"
+    assert change.statement_letter.original_name == "surat.pdf"
+    # Another vendor cannot use that reference.
+    other = _client(approve(register(email="lain@x.test"), make_user(Role.VERIFIER)).account)
+    again = other.post("/vendors/me/email-change/", {
+        "new_email": "baru2@x.test", "statement__held": held.group(1), "note": ""})
+    assert again.status_code == 200
+    assert EmailChangeRequest.objects.count() == 1
+
+
 def test_blacklist_pages():
     admin = make_user(Role.APPADMIN)
     client = _client(admin)
