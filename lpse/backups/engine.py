@@ -45,6 +45,7 @@ from lpse.backups.archive import (
     encode_json,
 )
 from lpse.backups.keys import fingerprint
+from lpse.core.held_uploads import HELD_PREFIX
 
 #: Settings copied into config.json: what a restore on a new machine needs to know.
 #: Secrets (SECRET_KEY, passwords, access keys) are never included.
@@ -145,8 +146,9 @@ def plan_files(snapshot: database.Snapshot, storage: Storage,
             continue
         plan.append(files.FileToBackUp(ref.storage_name, size, ref.id, ref.sha256))
     for name in files.walk(storage):
-        if name in referenced or name.rsplit("/", 1)[-1].startswith("."):
-            continue
+        if name in referenced or name.rsplit("/", 1)[-1].startswith(".") \
+                or name.startswith(f"{HELD_PREFIX}/"):
+            continue  # held uploads: a refused form's files, gone within a day
         with contextlib.suppress(FileNotFoundError, OSError):
             plan.append(files.FileToBackUp(name, files.size_of(storage, name), None, None))
     return plan

@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
@@ -40,6 +41,8 @@ def test_engine_round_trip_is_exact(backup_key, tmp_path) -> None:
     assert len(files_before) >= 9
     # Every stored file is accounted for: documents, and the sealed bid segments.
     assert len(files_before) == StoredFile.objects.count() + BidSegment.objects.count()
+    # A refused form's held upload (personal data for a day at most) is not backed up.
+    default_storage.save("held/0123abcd", ContentFile(b"%PDF-1.4 held scan"))
     archive = tmp_path / "x.tar.age"
     with archive.open("wb") as out:
         result = engine.write_backup(
