@@ -3,13 +3,35 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.defaults import bad_request
 
 from lpse.core import request_context
+
+
+class RejectNulMiddleware:
+    """A NUL character has no place in a URL or a cookie, and PostgreSQL refuses it in any
+    text value: such a request is answered 400 before it reaches sessions or views (found by
+    the API fuzzer as server errors from the database)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or any(
+                "\x00" in key or any("\x00" in v for v in values)
+                for key, values in request.GET.lists()) or any(
+                "\x00" in key or "\x00" in value for key, value in request.COOKIES.items()):
+            message = _("The request contains a null character and cannot be processed.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return bad_request(request, SuspiciousOperation(message))
+        return self.get_response(request)
 
 
 class RequestContextMiddleware:
