@@ -139,6 +139,8 @@ def held_uploads_sweep(now: Any = None) -> int:
     try:
         _dirs, names = default_storage.listdir(HELD_PREFIX)
     except (FileNotFoundError, NotImplementedError):
+        # Nothing held yet, or a storage backend that cannot list (Django's base Storage
+        # raises NotImplementedError): nothing this job can sweep.
         return 0
     removed = 0
     for name in names:
