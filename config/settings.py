@@ -439,8 +439,12 @@ TENDER_SCHEDULE_CHANGE_DIRECT = env.bool("TENDER_SCHEDULE_CHANGE_DIRECT", defaul
 TENDER_ADDENDUM_MIN_UPLOAD_DAYS = env.int("TENDER_ADDENDUM_MIN_UPLOAD_DAYS", default=3)
 # Calendar days the committee has to answer objections after the objection period ends.
 TENDER_OBJECTION_ANSWER_DAYS = env.int("TENDER_OBJECTION_ANSWER_DAYS", default=3)
+# Prequalification: with fewer qualified vendors the prequalification has failed.
+TENDER_PREQUALIFICATION_MIN_QUALIFIED = env.int("TENDER_PREQUALIFICATION_MIN_QUALIFIED",
+                                                default=3)
 # Minimum stage durations per selection method, overriding the legal defaults, as JSON:
 # {"tender": {"upload": [5, "working_days"], "objection": [5, "calendar_days"], ...}}
+# (key "prakualifikasi": the stages a prequalification adds).
 TENDER_STAGE_RULES = env.json("TENDER_STAGE_RULES", default={})
 # Seconds a page of the public tender list (HTML and API) is served from the cache; the
 # current stage shown may lag the clock by that much. Publications and changes flush it.

@@ -72,6 +72,10 @@ AWARD_CRITERIA: dict[str, str] = {
 #: OCDS milestoneType (open codelist) per stage.
 MILESTONE_TYPE = {
     StageCode.ANNOUNCEMENT: "engagement",
+    StageCode.QUALIFICATION_SUBMISSION: "engagement",
+    StageCode.QUALIFICATION_EVALUATION: "assessment",
+    StageCode.QUALIFICATION_RESULT: "approval",
+    StageCode.QUALIFICATION_OBJECTION: "engagement",
     StageCode.DOWNLOAD: "engagement",
     StageCode.CLARIFICATION: "engagement",
     StageCode.UPLOAD: "engagement",

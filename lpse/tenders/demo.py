@@ -11,11 +11,18 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
 from lpse.accounts.models import User
-from lpse.catalog.models import FundingSource, ProcurementCategory, SelectionMethod
+from lpse.catalog.codes import QualificationCode
+from lpse.catalog.models import (
+    FundingSource,
+    ProcurementCategory,
+    QualificationType,
+    SelectionMethod,
+)
 from lpse.core.demodata import DemoContext
 from lpse.tenders import services
 from lpse.tenders.bidding import bid_source
@@ -69,6 +76,15 @@ CONSTRUCTION = [
      "1100000000", "failed"),
     ("DEMO-15", "Pembangunan Gapura Batas Kabupaten", "Kecamatan Cadasngampar",
      "350000000", "cancelled"),
+]
+#: Complex works tendered with a prequalification, each shown in one of its stages.
+PREQUALIFIED = [
+    ("DEMO-16", "Pembangunan Gedung RSUD Sumedang Tahap II", "Kecamatan Sumedang Utara",
+     "18500000000", StageCode.QUALIFICATION_SUBMISSION),
+    ("DEMO-17", "Pembangunan Bendung Cipeles Hilir", "Kecamatan Paseh",
+     "12750000000", StageCode.QUALIFICATION_EVALUATION),
+    ("DEMO-18", "Pembangunan Jembatan Gantung Jatigede", "Kecamatan Jatigede",
+     "9800000000", StageCode.QUALIFICATION_OBJECTION),
 ]
 VENDORS = ["cv.mitra", "pt.tatar", "pt.medika"]
 
@@ -225,6 +241,67 @@ def _walk(context: DemoContext, tender: Tender, target: str) -> None:
             ends_on=today + timedelta(days=120))
 
 
+def _walk_prequalification(context: DemoContext, tender: Tender, target: StageCode) -> None:
+    """Run a prequalification up to `target`: every demo vendor joins and (but for the
+    first one while submissions are open) submits its qualification data."""
+    chair = _user(context, "pokja1")
+    tender = _slide(tender, StageCode.QUALIFICATION_SUBMISSION, minutes=60)
+    for index, vendor in enumerate(_vendors(context)):
+        services.tender_join(actor=vendor, tender=tender, accept_pact=True)
+        if target == StageCode.QUALIFICATION_SUBMISSION and index == 0:
+            continue
+        services.qualification_submit(
+            actor=vendor, tender=tender,
+            experience="Pembangunan gedung 4 lantai RSUD Majalengka (2024, Rp 14,2 M); "
+                       "rehabilitasi gedung rawat inap RSUD Subang (2023, Rp 6,8 M).",
+            personnel="Manajer proyek (SKK Ahli Madya Teknik Bangunan Gedung), ahli K3 "
+                      "konstruksi, ahli mekanikal-elektrikal.",
+            equipment="Tower crane 1 unit, concrete pump 2 unit, scaffolding 1.200 set.",
+            source=io.BytesIO(DEMO_PDF), filename="Dokumen-Kualifikasi.pdf")
+    if target == StageCode.QUALIFICATION_SUBMISSION:
+        return
+    tender = _slide(tender, StageCode.QUALIFICATION_EVALUATION, minutes=60)
+    if target == StageCode.QUALIFICATION_EVALUATION:
+        return
+    for submission in tender.qualification_submissions.order_by("pk"):
+        services.qualification_evaluate(
+            actor=chair, submission=submission, passed=True,
+            notes="Memenuhi persyaratan kualifikasi; dokumen asli telah diverifikasi.")
+    tender = _slide(tender, StageCode.QUALIFICATION_RESULT, minutes=10)
+    services.prequalification_result_set(actor=chair, tender=tender)
+    _slide(tender, StageCode.QUALIFICATION_OBJECTION, minutes=60)
+
+
+def _seed_prequalified(context: DemoContext, committee: Committee, base: dict[str, Any]
+                       ) -> None:
+    ppk, chair = _user(context, "ppk.dputr"), _user(context, "pokja1")
+    prequalification = QualificationType.objects.get(code=QualificationCode.PREQUALIFICATION)
+    for rup, name, location, hps, target in PREQUALIFIED:
+        estimate = Decimal(hps)
+        package = services.package_create(
+            actor=ppk, name=name, owner_estimate=estimate, location=location,
+            rup_code=f"{rup}-{base['fiscal_year']}",
+            budget_ceiling=(estimate * Decimal("1.05")).quantize(Decimal("1000")),
+            qualification_requirements=(
+                "Memiliki NIB dengan KBLI 41012; SBU Gedung Kesehatan (BG007) kualifikasi "
+                "besar; pengalaman pekerjaan sejenis dalam 4 tahun terakhir; tidak masuk "
+                "Daftar Hitam."), **base)
+        services.package_hand_over(actor=ppk, package=package, committee=committee)
+        tender = services.tender_create(actor=chair, package=package)
+        services.tender_update_settings(
+            actor=chair, tender=tender, name=tender.name, qualification=prequalification,
+            file_method=tender.file_method, evaluation_method=tender.evaluation_method,
+            requirements=tender.requirements)
+        tender = Tender.objects.get(pk=tender.pk)
+        windows = default_schedule(tender.plan, timezone.now() + timedelta(days=1))
+        services.schedule_set(actor=chair, tender=tender, windows=windows)
+        services.document_add(actor=chair, tender=tender, source=io.BytesIO(DEMO_PDF),
+                              filename=f"Dokumen-Kualifikasi-{rup}.pdf",
+                              title="Dokumen Kualifikasi")
+        services.tender_publish(actor=chair, tender=tender)
+        _walk_prequalification(context, tender, target)
+
+
 def seed(context: DemoContext) -> None:
     if "DPUTR" not in context.agencies or "ppk.dputr" not in context.users:
         return
@@ -265,6 +342,9 @@ def seed(context: DemoContext) -> None:
                                           "longsor (refocusing APBD).")
             continue
         _walk(context, tender, str(target))
+    _seed_prequalified(context, committee, {
+        "category": category, "method": method, "fiscal_year": year,
+        "funding_source": funding, "work_unit": work_unit})
     # A schedule change waiting for the application administrator (SOP Lampiran III 3.6).
     upload_tender = Tender.objects.filter(package__rup_code=f"DEMO-04-{year}").first()
     if upload_tender is not None:

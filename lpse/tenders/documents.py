@@ -1,6 +1,7 @@
-"""The official PDFs of a tender: clarification minutes (Berita Acara Pemberian
-Penjelasan), evaluation minutes (Berita Acara Hasil Pemilihan, BAHP) and the letter of award
-(Surat Penunjukan Penyedia Barang/Jasa, SPPBJ)."""
+"""The official PDFs of a tender: prequalification minutes (Berita Acara Hasil
+Prakualifikasi), clarification minutes (Berita Acara Pemberian Penjelasan), evaluation
+minutes (Berita Acara Hasil Pemilihan, BAHP) and the letter of award (Surat Penunjukan
+Penyedia Barang/Jasa, SPPBJ)."""
 
 from __future__ import annotations
 
@@ -18,12 +19,20 @@ from lpse.core.templatetags.lpse import rupiah, wib
 
 if TYPE_CHECKING:
     from lpse.accounts.models import User
-    from lpse.tenders.models import Evaluation, Participant, Question, Tender
+    from lpse.tenders.models import (
+        Evaluation,
+        Participant,
+        QualificationSubmission,
+        Question,
+        Tender,
+    )
 
+BA_PREQUALIFICATION = "tenders.ba_prequalification"
 BA_CLARIFICATION = "tenders.ba_clarification"
 BAHP = "tenders.bahp"
 SPPBJ = "tenders.sppbj"
-LETTER_CODES = {BA_CLARIFICATION: "BAPP", BAHP: "BAHP", SPPBJ: "SPPBJ"}
+LETTER_CODES = {BA_PREQUALIFICATION: "BAHPK", BA_CLARIFICATION: "BAPP", BAHP: "BAHP",
+                SPPBJ: "SPPBJ"}
 
 
 def _tender_facts(tender: Tender) -> list[tuple[str, object]]:
@@ -43,6 +52,37 @@ def _committee_signatures(tender: Tender) -> list[tuple[str, str, str]]:
     members = sorted(tender.committee.members.all(), key=lambda m: (m.position_rank, m.pk))
     return [(m.get_position_display(), m.user.full_name, f"NIP {m.user.nip}" if m.user.nip
              else "") for m in members]
+
+
+def prequalification_minutes(tender: Tender,
+                             submissions: Sequence[QualificationSubmission]) -> PdfDocument:
+    doc = PdfDocument(title=_("MINUTES OF THE PREQUALIFICATION RESULT (BERITA ACARA HASIL "
+                              "PRAKUALIFIKASI)"))
+    doc.paragraph(_("The committee %(committee)s has evaluated the qualification data "
+                    "submitted for the tender below and records the result.")
+                  % {"committee": tender.committee.name})
+    facts = _tender_facts(tender)
+    window = tender.stage_window("qualification_submission")  # type: ignore[arg-type]
+    if window is not None:
+        facts.append((_("Qualification submission"),
+                      f"{wib(window.starts_at)} – {wib(window.ends_at)}"))
+    facts.append((_("Participants"), tender.participants.count()))
+    facts.append((_("Submissions"), len(submissions)))
+    doc.key_values(facts)
+    doc.section(_("Result of the qualification evaluation"))
+    rows = [[str(i), s.participant.vendor.name, wib(s.submitted_at),
+             _("Qualified") if s.passed else _("Not qualified"), s.notes or "-"]
+            for i, s in enumerate(submissions, start=1)]
+    if rows:
+        doc.table([_("No"), _("Vendor"), _("Submitted at"), _("Result"), _("Notes")], rows)
+    else:
+        doc.paragraph(_("No qualification data was submitted."))
+    doc.paragraph(_("Only the qualified vendors are invited to download the tender documents "
+                    "and to submit bids. Vendors that submitted their qualification may "
+                    "object to this result during the prequalification objection period."))
+    doc.signatures(_committee_signatures(tender),
+                   place_date=format_date_id(localdate_wib()))
+    return doc
 
 
 def clarification_minutes(tender: Tender, questions: Sequence[Question]) -> PdfDocument:

@@ -22,9 +22,12 @@ from lpse.catalog.models import (
     SelectionMethod,
 )
 from lpse.core.calendar import to_wib
+from lpse.core.forms import PolicyFileField
 from lpse.core.forms import add_service_errors as core_add_service_errors
+from lpse.core.held_uploads import HeldUploadsMixin
 from lpse.tenders.models import Committee, CommitteeMember, Objection
 from lpse.tenders.schedule import StageWindow
+from lpse.tenders.services.prequalification import SUBMISSION_POLICY
 from lpse.tenders.stages import StageCode, StagePlan
 
 MONEY_FIELD: dict[str, Any] = {"max_digits": 18, "decimal_places": 2, "min_value": 0}
@@ -255,6 +258,34 @@ class EvaluationForm(forms.Form):
 
 class ObjectionForm(forms.Form):
     text = forms.CharField(label=_("Your objection"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class QualificationForm(HeldUploadsMixin):
+    """A participant's qualification data in a prequalification (isian kualifikasi)."""
+
+    experience = forms.CharField(
+        label=_("Experience"), widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Similar work in the last four years: name, owner, year, value."))
+    personnel = forms.CharField(
+        label=_("Key personnel"), widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Names, positions and certificates of competence."))
+    equipment = forms.CharField(label=_("Main equipment"), required=False,
+                                widget=forms.Textarea(attrs={"rows": 3}))
+    file = PolicyFileField(
+        label=_("Qualification documents"), required=False, policy=SUBMISSION_POLICY,
+        help_text=_("One PDF with the documents the requirements ask for (licences, tax, "
+                    "experience, personnel), at most 20 MB. Required the first time; when "
+                    "you resubmit, leave it empty to keep the earlier file."))
+
+
+class QualificationEvaluationForm(forms.Form):
+    passed = forms.TypedChoiceField(
+        label=_("Result"), coerce=lambda v: v == "1", widget=forms.RadioSelect,
+        choices=[("1", _("Qualified")), ("0", _("Not qualified"))])
+    notes = forms.CharField(label=_("Notes"), required=False,
+                            widget=forms.Textarea(attrs={"rows": 3}),
+                            help_text=_("Required when the vendor does not qualify: the "
+                                        "vendor reads it."))
 
 
 class ObjectionAnswerForm(forms.Form):

@@ -239,6 +239,18 @@ def default_schedule(plan: StagePlan, start: datetime) -> dict[StageCode, StageW
     uses = plan.uses
     ann_end = at_least(StageCode.ANNOUNCEMENT, first)
     windows[StageCode.ANNOUNCEMENT] = StageWindow(first, ann_end)
+    if plan.prequalification:
+        # Submission alongside the announcement, then evaluation, result and its
+        # objection period; the invitation to bid (download onwards) follows.
+        sub_end = deadline(max(at_least(StageCode.QUALIFICATION_SUBMISSION, first), ann_end))
+        windows[StageCode.QUALIFICATION_SUBMISSION] = StageWindow(first, sub_end)
+        q_eval_end = at_least(StageCode.QUALIFICATION_EVALUATION, sub_end)
+        windows[StageCode.QUALIFICATION_EVALUATION] = StageWindow(sub_end, q_eval_end)
+        result_end = at_least(StageCode.QUALIFICATION_RESULT, q_eval_end)
+        windows[StageCode.QUALIFICATION_RESULT] = StageWindow(q_eval_end, result_end)
+        q_obj_end = deadline(at_least(StageCode.QUALIFICATION_OBJECTION, result_end))
+        windows[StageCode.QUALIFICATION_OBJECTION] = StageWindow(result_end, q_obj_end)
+        first = session(q_obj_end)
     cursor = first
     if uses(StageCode.CLARIFICATION):
         day = calendar.add_working_days(calendar.to_wib(first).date(), 1)

@@ -22,6 +22,7 @@ from lpse.tenders.models import (
     Objection,
     Package,
     Participant,
+    QualificationSubmission,
     Question,
     ScheduleChangeItem,
     ScheduleChangeRequest,
@@ -414,6 +415,11 @@ def questions_of(tender: Tender) -> QuerySet[Question]:
 def evaluations_of(tender: Tender) -> QuerySet[Evaluation]:
     return tender.evaluations.select_related("participant__vendor").order_by(
         "rank", "offer_amount", "pk")
+
+
+def qualification_submissions_of(tender: Tender) -> QuerySet[QualificationSubmission]:
+    return tender.qualification_submissions.select_related(
+        "participant__vendor", "file").order_by("participant__vendor__name", "pk")
 
 
 def objections_of(tender: Tender) -> QuerySet[Objection]:

@@ -13,9 +13,18 @@ from django.utils.translation import gettext_lazy as _
 
 
 class StageCode(models.TextChoices):
-    """The twelve stages of a tender, in their order (SPSE names in Indonesian)."""
+    """The stages of a tender, in their order (SPSE names in Indonesian).
+
+    The four `qualification_*` stages are those of a prequalification (prakualifikasi): the
+    qualification is submitted, evaluated and announced, and objected to, before the
+    shortlisted vendors are invited to bid."""
 
     ANNOUNCEMENT = "announcement", _("Announcement")
+    QUALIFICATION_SUBMISSION = "qualification_submission", _("Qualification submission")
+    QUALIFICATION_EVALUATION = "qualification_evaluation", _(
+        "Qualification evaluation and verification")
+    QUALIFICATION_RESULT = "qualification_result", _("Prequalification result")
+    QUALIFICATION_OBJECTION = "qualification_objection", _("Prequalification objection period")
     DOWNLOAD = "download", _("Tender documents download")
     CLARIFICATION = "clarification", _("Clarification (pre-bid meeting)")
     UPLOAD = "upload", _("Bid submission (upload)")
@@ -54,7 +63,8 @@ class MinDuration:
 #: Stages whose END is a deadline someone must meet (questions, bids, objections): it must
 #: fall on a working day within service hours, so the helpdesk is open when it falls
 #: (regulation Lampiran III 3.7: a vendor who cannot upload calls the helpdesk).
-DEADLINE_STAGES = frozenset({StageCode.CLARIFICATION, StageCode.UPLOAD, StageCode.OBJECTION})
+DEADLINE_STAGES = frozenset({StageCode.QUALIFICATION_SUBMISSION, StageCode.QUALIFICATION_OBJECTION,
+                             StageCode.CLARIFICATION, StageCode.UPLOAD, StageCode.OBJECTION})
 
 #: Stages whose START is a meeting of the committee: on a working day within service hours.
 SESSION_STAGES = frozenset({StageCode.CLARIFICATION, StageCode.OPENING})
@@ -63,6 +73,11 @@ SESSION_STAGES = frozenset({StageCode.CLARIFICATION, StageCode.OPENING})
 #: other pair of stages may overlap as long as they start in order (the announcement and the
 #: download period, for example, run side by side).
 NO_OVERLAP: tuple[tuple[StageCode, StageCode], ...] = (
+    # Prequalification: the submissions are evaluated after their deadline, the result
+    # follows the evaluation, and only the shortlist (after its objection period) is invited.
+    (StageCode.QUALIFICATION_SUBMISSION, StageCode.QUALIFICATION_EVALUATION),
+    (StageCode.QUALIFICATION_EVALUATION, StageCode.QUALIFICATION_RESULT),
+    (StageCode.QUALIFICATION_OBJECTION, StageCode.DOWNLOAD),
     # Bids are prepared knowing every answer and addendum of the clarification.
     (StageCode.CLARIFICATION, StageCode.UPLOAD),
     # Sealed bids are opened only after the submission deadline.
@@ -82,6 +97,7 @@ class StagePlan:
     method_code: str
     stages: tuple[StageCode, ...]
     min_durations: dict[StageCode, MinDuration]
+    prequalification: bool = False
 
     def uses(self, code: str) -> bool:
         return code in self.stages
@@ -128,6 +144,17 @@ DEFAULT_PLANS: dict[str, dict[StageCode, MinDuration]] = {
     "pengadaan_langsung": _QUICK,
     "penunjukan_langsung": _QUICK,
 }
+#: The stages a prequalification adds in front of the invitation to bid (the qualification
+#: proof after the bid evaluation is then dropped: it was done in the prequalification).
+#: Overridden with the key "prakualifikasi" of TENDER_STAGE_RULES.
+PREQUALIFICATION = {
+    StageCode.QUALIFICATION_SUBMISSION: _M(3, _WD),
+    StageCode.QUALIFICATION_EVALUATION: _M(1, _WD),
+    StageCode.QUALIFICATION_RESULT: _M(30),
+    StageCode.QUALIFICATION_OBJECTION: _M(3, _WD),
+}
+PREQUALIFICATION_RULES_KEY = "prakualifikasi"
+
 #: Used for a method code the table above does not know (a method added later by the
 #: application administrator): the full tender, the safest choice.
 FALLBACK_PLAN = _FULL_TENDER
@@ -142,8 +169,9 @@ def _parse_override(raw: dict[str, object]) -> dict[StageCode, MinDuration]:
     return parsed
 
 
-def plan_for(method_code: str | None) -> StagePlan:
-    """The stage plan of a selection method (by its catalog code)."""
+def plan_for(method_code: str | None, *, prequalification: bool = False) -> StagePlan:
+    """The stage plan of a selection method (by its catalog code), with the stages of a
+    prequalification in front when the tender's qualification comes before bidding."""
     from django.conf import settings
 
     code = method_code or "tender"
@@ -152,5 +180,15 @@ def plan_for(method_code: str | None) -> StagePlan:
         durations = _parse_override(overrides[code])
     else:
         durations = dict(DEFAULT_PLANS.get(code, FALLBACK_PLAN))
+    if prequalification:
+        durations.pop(StageCode.QUALIFICATION_PROOF, None)
+        if PREQUALIFICATION_RULES_KEY in overrides:
+            durations.update(_parse_override(overrides[PREQUALIFICATION_RULES_KEY]))
+        else:
+            durations.update(PREQUALIFICATION)
+    else:
+        for stage in PREQUALIFICATION:
+            durations.pop(stage, None)
     stages = tuple(stage for stage in STAGE_ORDER if stage in durations)
-    return StagePlan(method_code=code, stages=stages, min_durations=durations)
+    return StagePlan(method_code=code, stages=stages, min_durations=durations,
+                     prequalification=prequalification)

@@ -8,7 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from lpse.core.files import LETTER_POLICY, SCAN_POLICY, FilePolicy, sniff_type
+from lpse.core.files import LETTER_POLICY, SCAN_POLICY, FilePolicy
+from lpse.core.forms import PolicyFileField
 from lpse.core.held_uploads import HeldUploadsMixin
 from lpse.vendors.models import BlacklistEntry, BusinessLicence, Deed, Vendor, VendorDocument
 from lpse.vendors.regions import PROVINCES
@@ -18,39 +19,12 @@ from lpse.vendors.validators import validate_nib, validate_nik, validate_npwp, v
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def check_upload(upload: Any, policy: FilePolicy) -> Any:
-    """Early check of an upload (size and type by content) so the form shows the error
-    next to the field; the service checks again while storing."""
-    if upload is None:
-        return None
-    if upload.size is not None and upload.size > policy.max_bytes:
-        raise ValidationError(
-            _("The file is larger than the limit of %(limit)s MB."),
-            params={"limit": round(policy.max_bytes / (1024 * 1024), 1)}, code="too_large",
-        )
-    head = upload.read(8192)
-    upload.seek(0)
-    if not head:
-        raise ValidationError(_("The file is empty."), code="empty")
-    if sniff_type(head) not in policy.allowed_types:
-        raise ValidationError(
-            _("This file type is not accepted. Accepted types: %(types)s."),
-            params={"types": policy.describe_types()}, code="type",
-        )
-    return upload
-
-
-class ScanField(forms.FileField):
+class ScanField(PolicyFileField):
     def __init__(self, *args: Any, policy: FilePolicy = SCAN_POLICY, **kwargs: Any) -> None:
-        self.policy = policy
         kwargs.setdefault("required", False)
         kwargs.setdefault("help_text", _("PDF, JPEG or PNG, at most %(mb)s MB.")
                           % {"mb": policy.max_bytes // (1024 * 1024)})
-        super().__init__(*args, **kwargs)
-        self.widget.attrs.setdefault("accept", ".pdf,.jpg,.jpeg,.png")
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        return check_upload(super().clean(data, initial), self.policy)
+        super().__init__(*args, policy=policy, **kwargs)
 
 
 # --- Registration ----------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from lpse.core.calendar import to_wib
 from lpse.core.files import display_name
 from lpse.tenders.access import access_participant
 from lpse.tenders.models import Participant, Tender
+from lpse.tenders.services.prequalification import bid_problem
 
 if TYPE_CHECKING:
     from lpse.accounts.models import User
@@ -73,6 +74,9 @@ def _participant(actor: User, tender: Tender) -> Participant:
     if not hasattr(participant, "integrity_pact"):
         raise UploadRefused(_("Accept the integrity pact first."), stage="access",
                             code="no_pact")
+    problem = bid_problem(participant)
+    if problem:
+        raise UploadRefused(problem, stage="access", code="not_shortlisted")
     return participant
 
 

@@ -26,6 +26,7 @@ from lpse.bids.envelopes import envelope_count, envelope_label
 from lpse.bids.models import Bid, BidFile, UploadAttempt
 from lpse.bids.views.common import error_response, ip_of, json_body
 from lpse.tenders import selectors as tender_selectors
+from lpse.tenders.services.prequalification import bid_problem
 from lpse.tenders.stages import StageCode
 
 A = UploadAttempt.Action
@@ -63,6 +64,7 @@ def bid_page(request: HttpRequest, code: str) -> HttpResponse:
         "segment_bytes": settings.BIDS_SEGMENT_BYTES,
     }
     if participant is not None:
+        context["shortlist_problem"] = bid_problem(participant)
         context["current"] = current = selectors.current_bid(participant)
         context["draft"] = selectors.draft_bid(participant)
         # Earlier submissions: superseded and withdrawn bids (the current one is shown above).

@@ -3,6 +3,7 @@ from lpse.tenders.models.committees import Committee, CommitteeMember
 from lpse.tenders.models.evaluation import AwardLetter, Contract, Evaluation, Objection, OfferRecord
 from lpse.tenders.models.packages import CodeSequence, Package
 from lpse.tenders.models.participation import IntegrityPact, Participant, Question
+from lpse.tenders.models.prequalification import PrequalificationResult, QualificationSubmission
 from lpse.tenders.models.tenders import DocumentDownload, ScheduleStage, Tender, TenderDocument
 
 __all__ = [
@@ -18,6 +19,8 @@ __all__ = [
     "OfferRecord",
     "Package",
     "Participant",
+    "PrequalificationResult",
+    "QualificationSubmission",
     "Question",
     "ScheduleChangeItem",
     "ScheduleChangeRequest",

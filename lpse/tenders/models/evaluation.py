@@ -100,11 +100,16 @@ class Evaluation(models.Model):
 
 
 class Objection(models.Model):
-    """An objection (sanggah) of a participant to the result, and the committee's answer."""
+    """An objection (sanggah) of a participant to the result — the winner, or in a
+    prequalification the shortlist — and the committee's answer."""
 
     class Outcome(models.TextChoices):
         ACCEPTED = "accepted", _("Accepted (objection upheld)")
         REJECTED = "rejected", _("Rejected")
+
+    class Phase(models.TextChoices):
+        AWARD = "award", _("Winner")
+        QUALIFICATION = "qualification", _("Prequalification result")
 
     tender = models.ForeignKey("tenders.Tender", on_delete=models.CASCADE,
                                related_name="objections")
@@ -112,6 +117,8 @@ class Objection(models.Model):
                                     related_name="objections")
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                  related_name="+")
+    phase = models.CharField(_("objection to"), max_length=20, choices=Phase.choices,
+                             default=Phase.AWARD)
     filed_at = models.DateTimeField(_("filed at"), default=timezone.now)
     text = models.TextField(_("objection"))
     answer = models.TextField(_("answer"), blank=True)

@@ -133,7 +133,12 @@ class Tender(TimeStampedModel):
     # --- Schedule (prefetch `stages` for lists) --------------------------------------
     @property
     def plan(self) -> StagePlan:
-        return plan_for(self.method.code)
+        return plan_for(self.method.code,
+                        prequalification=self.qualification.before_bidding)
+
+    @property
+    def is_prequalification(self) -> bool:
+        return bool(self.qualification.before_bidding)
 
     def schedule(self) -> dict[StageCode, StageWindow]:
         return {StageCode(s.code): StageWindow(s.starts_at, s.ends_at)

@@ -38,6 +38,7 @@ from lpse.tenders.models import (
 from lpse.tenders.schedule import objection_answer_due
 from lpse.tenders.selectors import public_list_changed
 from lpse.tenders.services.common import locked, require_running, require_text
+from lpse.tenders.services.prequalification import result_of, shortlisted_ids
 from lpse.tenders.stages import StageCode
 
 if TYPE_CHECKING:
@@ -103,13 +104,21 @@ def evaluation_start(*, actor: User, tender: Tender) -> list[Evaluation]:
     if tender.winner_set_at is not None:
         raise ValidationError(_("The winner has already been determined."))
     existing = set(tender.evaluations.values_list("participant_id", flat=True))
-    valid = set(tender.participants.values_list("pk", flat=True))
+    # In a prequalification only the shortlist bids, and its qualification is settled.
+    valid = shortlisted_ids(tender)
+    prequalified = result_of(tender) if tender.is_prequalification else None
     created = []
     for offer in source.opened_offers(tender):
         if offer.participant_id in existing or offer.participant_id not in valid:
             continue
-        created.append(Evaluation.objects.create(
-            tender=tender, participant_id=offer.participant_id, offer_amount=offer.amount))
+        evaluation = Evaluation(tender=tender, participant_id=offer.participant_id,
+                                offer_amount=offer.amount)
+        if prequalified is not None:
+            evaluation.qualification_passed = True
+            evaluation.qualification_notes = _("Qualified in the prequalification (%(number)s).") \
+                % {"number": prequalified.document.number}
+        evaluation.save()
+        created.append(evaluation)
     if not created and not existing:
         raise ValidationError(_("No bid was opened: the tender can only be declared failed."))
     audit_record(action="tenders.evaluation_started", actor=actor, target=tender,
@@ -269,7 +278,7 @@ def objection_file(*, actor: User, tender: Tender, text: str) -> Objection:
                                 "winner announcement."))
     if not tender.evaluations.filter(participant=participant).exists():
         raise PermissionDenied(_("Only bidders may object to the result."))
-    if tender.objections.filter(participant=participant).exists():
+    if tender.objections.filter(participant=participant, phase=Objection.Phase.AWARD).exists():
         raise ValidationError(_("Your company has already filed an objection."))
     objection = Objection.objects.create(tender=tender, participant=participant,
                                          filed_by=actor, text=text)
@@ -297,7 +306,9 @@ def objection_answer(*, actor: User, objection: Objection, answer: str, outcome:
     objection.answer, objection.outcome = answer, outcome
     objection.answered_by, objection.answered_at = actor, timezone.now()
     objection.save(update_fields=["answer", "outcome", "answered_by", "answered_at"])
-    window = tender.stage_window(StageCode.OBJECTION)
+    window = tender.stage_window(StageCode.QUALIFICATION_OBJECTION
+                                 if objection.phase == Objection.Phase.QUALIFICATION
+                                 else StageCode.OBJECTION)
     late = bool(window and objection.answered_at > objection_answer_due(window.ends_at))
     audit_record(action="tenders.objection_answered", actor=actor, target=objection,
                  data={"tender": tender.code, "outcome": outcome, "late": late})

@@ -43,16 +43,20 @@ def integrity_pact_text(*, tender: Tender, vendor: Vendor, language: str) -> str
 
 
 def can_join(tender: Tender) -> bool:
+    """Vendors join until the upload deadline — in a prequalification, until the
+    qualification submission deadline (only the shortlist is invited to bid)."""
     now = timezone.now()
-    upload = tender.stage_window(StageCode.UPLOAD)
-    return (tender.status == Tender.Status.PUBLISHED and upload is not None
-            and now < upload.ends_at)
+    last = StageCode.QUALIFICATION_SUBMISSION if tender.is_prequalification else \
+        StageCode.UPLOAD
+    window = tender.stage_window(last)
+    return (tender.status == Tender.Status.PUBLISHED and window is not None
+            and now < window.ends_at)
 
 
 @transaction.atomic
 def tender_join(*, actor: User, tender: Tender, accept_pact: bool,
                 ip_address: str | None = None) -> Participant:
-    """A verified vendor joins by accepting the integrity pact (until the upload deadline)."""
+    """A verified vendor joins by accepting the integrity pact (see `can_join`)."""
     vendor = vendor_of(actor)
     if not vendor.is_verified:
         raise PermissionDenied(_("Only verified vendors take part in tenders."))
@@ -113,6 +117,11 @@ def question_ask(*, actor: User, tender: Tender, text: str) -> Question:
     text = require_text(text, "text")
     if not tender.in_stage(StageCode.CLARIFICATION):
         raise ValidationError(_("Questions can be asked only during the clarification."))
+    from lpse.tenders.services.prequalification import bid_problem
+
+    problem = bid_problem(participant)
+    if problem:
+        raise PermissionDenied(problem)
     question = Question.objects.create(tender=tender, participant=participant, asked_by=actor,
                                        text=text)
     audit_record(action="tenders.question_asked", actor=actor, target=question,

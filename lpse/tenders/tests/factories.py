@@ -12,7 +12,12 @@ from django.utils import timezone
 from lpse.accounts.models import Agency, User
 from lpse.accounts.roles import Role
 from lpse.accounts.tests.factories import AgencyFactory, make_user
-from lpse.catalog.models import FundingSource, ProcurementCategory, SelectionMethod
+from lpse.catalog.models import (
+    FundingSource,
+    ProcurementCategory,
+    QualificationType,
+    SelectionMethod,
+)
 from lpse.tenders import services
 from lpse.tenders.models import Committee, CommitteeMember, Package, Participant, Tender
 from lpse.tenders.schedule import default_schedule
@@ -96,13 +101,22 @@ def committee_member(tender: Tender) -> User:
 
 
 def make_tender(*, start: datetime | None = None, publish: bool = True,
-                package: Package | None = None, **package_kwargs: Any) -> Tender:
-    """A tender whose schedule begins at `start` (default: now, rounded)."""
+                package: Package | None = None, prequalification: bool = False,
+                **package_kwargs: Any) -> Tender:
+    """A tender whose schedule begins at `start` (default: now, rounded); with
+    `prequalification`, qualified before bidding (prakualifikasi)."""
     package = package or make_package(**package_kwargs)
     member = package.committee.members.order_by("pk").first().user  # type: ignore[union-attr]
     tender = services.tender_create(actor=member, package=package)
+    if prequalification:
+        services.tender_update_settings(
+            actor=member, tender=tender, name=tender.name,
+            qualification=QualificationType.objects.get(code="prakualifikasi"),
+            file_method=tender.file_method, evaluation_method=tender.evaluation_method,
+            requirements=tender.requirements)
     begin = start or timezone.now()
-    windows = default_schedule(plan_for(package.method.code), begin)
+    windows = default_schedule(plan_for(package.method.code, prequalification=prequalification),
+                               begin)
     services.schedule_set(actor=member, tender=tender, windows=windows)
     source, name = pdf_file()
     services.document_add(actor=member, tender=tender, source=source, filename=name,
@@ -111,6 +125,14 @@ def make_tender(*, start: datetime | None = None, publish: bool = True,
         services.tender_publish(actor=member, tender=tender)
     tender.refresh_from_db()
     return tender
+
+
+def submit_qualification(tender: Tender, participant: Participant) -> Any:
+    source, name = pdf_file("kualifikasi.pdf")
+    return services.qualification_submit(
+        actor=participant.vendor.account, tender=tender,
+        experience="Jalan kabupaten 2024, Rp 2,1 M", personnel="Manajer proyek (SKK Madya)",
+        equipment="Asphalt finisher", source=source, filename=name)
 
 
 def join(tender: Tender, vendor: Vendor | None = None) -> Participant:

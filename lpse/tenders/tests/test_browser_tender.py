@@ -5,7 +5,8 @@
 2. a schedule change with its reason (Lampiran III 3.5–3.6): the committee asks, the
    application administrator receives and applies it, every participant is e-mailed and
    the public schedule shows the history;
-3. an objection (sanggah) filed by a bidder and answered by the committee.
+3. an objection (sanggah) filed by a bidder and answered by the committee;
+4. a prequalification, from the qualification data to the shortlist.
 
 The clock is frozen (time_machine) and moved from stage to stage; officials log in again
 after each jump because their sessions end after 15 idle minutes.
@@ -295,3 +296,75 @@ def test_objection_is_filed_answered_and_public(new_page, clock, smtp):
     expect(public.locator("#result")).to_contain_text("Ditolak")
     for participant in (loser, winner):
         assert "diverifikasi dan sah" in smtp.body(smtp.to(participant.vendor.email)[-1])
+
+
+def test_prequalification_submission_evaluation_result_and_only_the_shortlist_bids(
+        new_page, clock, smtp, settings):
+    """4. A prequalification: vendors submit their qualification data (one forgets a field
+    and keeps the attached PDF), the committee evaluates and decides, the result is public
+    with its minutes, and the vendor who did not qualify is not invited to bid."""
+    settings.TENDER_PREQUALIFICATION_MIN_QUALIFIED = 1
+    tender = make_tender(name="Pembangunan Gedung RSUD Tahap II", prequalification=True)
+    qualified, refused = join(tender, make_vendor("PT Tatar Sunda Konstruksi")), join(
+        tender, make_vendor("CV Mitra Karya"))
+    chair = committee_member(tender)
+    pdf = {"name": "Dokumen-Kualifikasi.pdf", "mimeType": "application/pdf",
+           "buffer": b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b"x" * 300}
+
+    clock.move_to(inside(tender, StageCode.QUALIFICATION_SUBMISSION, minutes=30))
+    for participant, experience in ((qualified, "Gedung RSUD Majalengka 4 lantai (2024)"),
+                                    (refused, "Gedung kantor desa (2023)")):
+        vp = _session(new_page, participant.vendor.account.username)
+        vp.goto(f"/tenders/{tender.code}/")
+        vp.get_by_role("link", name="Dokumen kualifikasi Anda").click()
+        vp.get_by_label("Pengalaman").fill(experience)
+        vp.get_by_label("Dokumen kualifikasi").set_input_files(pdf)
+        # Key personnel forgotten: refused, the PDF is kept and not asked for again.
+        vp.get_by_role("button", name="Sampaikan dokumen kualifikasi").click()
+        expect(vp.locator(".invalid-feedback").first).to_be_visible()
+        expect(vp.locator("body")).to_contain_text("Dokumen-Kualifikasi.pdf")
+        vp.get_by_label("Personel manajerial").fill("Manajer proyek (SKK Ahli Madya)")
+        vp.get_by_role("button", name="Sampaikan dokumen kualifikasi").click()
+        expect(vp.locator("#messages")).to_contain_text("telah disampaikan")
+        expect(vp.get_by_role("button", name="Ganti dokumen kualifikasi")).to_be_visible()
+    assert tender.qualification_submissions.count() == 2
+    assert {s.file.original_name for s in tender.qualification_submissions.all()} == {
+        "Dokumen-Kualifikasi.pdf"}
+
+    # The committee evaluates each submission after the deadline, then decides.
+    clock.move_to(inside(tender, StageCode.QUALIFICATION_EVALUATION, minutes=30))
+    page = _session(new_page, chair.username)
+    page.goto(f"/tenders/workspace/{tender.pk}/#prequalification")
+    for participant, passed, notes in ((qualified, "Lulus", ""),
+                                       (refused, "Tidak lulus", "")):
+        page.get_by_role("link", name=f"Evaluasi {participant.vendor.name}").click()
+        expect(page.locator("main")).to_contain_text("Manajer proyek")
+        page.get_by_label(passed, exact=True).check()
+        page.get_by_role("button", name="Simpan hasil").click()
+        if passed == "Tidak lulus":  # a failure needs its reason
+            expect(page.locator(".invalid-feedback").first).to_contain_text("alasan")
+            page.get_by_label("Catatan").fill("Pengalaman sejenis tidak memenuhi.")
+            page.get_by_role("button", name="Simpan hasil").click()
+        _ok(page)
+    expect(page.locator("#prequalification")).to_contain_text("Tidak lulus")
+    clock.move_to(inside(tender, StageCode.QUALIFICATION_RESULT, minutes=5))
+    page = _session(new_page, chair.username)
+    page.goto(f"/tenders/workspace/{tender.pk}/#prequalification")
+    page.get_by_role("button", name=re.compile("Tetapkan dan umumkan hasil")).click()
+    _ok(page)
+    expect(page.locator("#prequalification")).to_contain_text("Berita Acara Hasil Prakualifikasi")
+
+    # Public: the result. Each vendor: its own result by e-mail and on its page.
+    public = new_page()
+    public.goto(f"/tenders/{tender.code}/")
+    expect(public.get_by_test_id("prequalification-result")).to_contain_text(
+        "PT Tatar Sunda Konstruksi")
+    assert "LULUS" in smtp.body(smtp.to(qualified.vendor.email)[-1])
+    assert "Pengalaman sejenis tidak memenuhi" in smtp.body(smtp.to(refused.vendor.email)[-1])
+    clock.move_to(inside(tender, StageCode.UPLOAD, minutes=30))
+    vp = _session(new_page, refused.vendor.account.username)
+    vp.goto(f"/bids/tender/{tender.code}/")
+    expect(vp.get_by_test_id("not-invited")).to_contain_text("lulus prakualifikasi")
+    vp = _session(new_page, qualified.vendor.account.username)
+    vp.goto(f"/bids/tender/{tender.code}/")
+    expect(vp.get_by_test_id("not-invited")).to_have_count(0)

@@ -25,7 +25,17 @@ pytestmark = pytest.mark.django_db
 PROPS = settings(max_examples=60, deadline=None,
                  suppress_health_check=[HealthCheck.function_scoped_fixture])
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 08:00 WIB
-METHODS = st.sampled_from(["tender", "seleksi", "tender_cepat", "pengadaan_langsung", "other"])
+#: (selection method, prequalification): every plan, with and without the prequalification.
+METHODS = st.tuples(
+    st.sampled_from(["tender", "seleksi", "tender_cepat", "pengadaan_langsung", "other"]),
+    st.booleans())
+
+
+def _plan(method: tuple[str, bool]):
+    code, prequalification = method
+    return plan_for(code, prequalification=prequalification)
+
+
 STARTS = st.datetimes(min_value=datetime(2026, 3, 2), max_value=datetime(2027, 12, 31),
                       timezones=st.just(UTC))
 
@@ -37,7 +47,7 @@ def codes(issues):
 @PROPS
 @given(method=METHODS, start=STARTS)
 def test_the_default_schedule_is_always_valid(method, start):
-    plan = plan_for(method)
+    plan = _plan(method)
     windows = default_schedule(plan, start)
     assert set(windows) == set(plan.stages)
     assert schedule_issues(windows, plan, now=NOW) == []
@@ -47,7 +57,7 @@ def test_the_default_schedule_is_always_valid(method, start):
 @PROPS
 @given(method=METHODS, start=STARTS, data=st.data())
 def test_shortening_any_stage_below_its_minimum_is_refused(method, start, data):
-    plan = plan_for(method)
+    plan = _plan(method)
     windows = dict(default_schedule(plan, start))
     stage = data.draw(st.sampled_from(plan.stages))
     window = windows[stage]
@@ -62,7 +72,7 @@ def test_shortening_any_stage_below_its_minimum_is_refused(method, start, data):
 @PROPS
 @given(method=METHODS, start=STARTS, data=st.data())
 def test_a_stage_starting_before_its_predecessor_is_refused(method, start, data):
-    plan = plan_for(method)
+    plan = _plan(method)
     windows = dict(default_schedule(plan, start))
     index = data.draw(st.integers(min_value=1, max_value=len(plan.stages) - 1))
     earlier, later = plan.stages[index - 1], plan.stages[index]
@@ -76,7 +86,7 @@ def test_a_stage_starting_before_its_predecessor_is_refused(method, start, data)
 @PROPS
 @given(method=METHODS, start=STARTS, data=st.data())
 def test_stages_that_must_not_overlap_are_refused_when_they_do(method, start, data):
-    plan = plan_for(method)
+    plan = _plan(method)
     pairs = [p for p in NO_OVERLAP if p[0] in plan.stages and p[1] in plan.stages]
     earlier, later = data.draw(st.sampled_from(pairs))
     windows = dict(default_schedule(plan, start))
@@ -104,7 +114,7 @@ def test_deadlines_outside_working_time_are_refused(start, minutes):
 @PROPS
 @given(method=METHODS, start=STARTS, data=st.data())
 def test_once_upload_began_its_deadline_can_only_be_extended(method, start, data):
-    plan = plan_for(method)
+    plan = _plan(method)
     old = default_schedule(plan, start)
     upload = old[StageCode.UPLOAD]
     span = upload.ends_at - upload.starts_at
@@ -120,7 +130,7 @@ def test_once_upload_began_its_deadline_can_only_be_extended(method, start, data
 @PROPS
 @given(method=METHODS, start=STARTS, data=st.data())
 def test_ended_stages_cannot_change_and_started_stages_keep_their_start(method, start, data):
-    plan = plan_for(method)
+    plan = _plan(method)
     old = default_schedule(plan, start)
     stage = data.draw(st.sampled_from(plan.stages))
     window = old[stage]
@@ -135,7 +145,7 @@ def test_ended_stages_cannot_change_and_started_stages_keep_their_start(method, 
 @PROPS
 @given(method=METHODS, start=STARTS, data=st.data())
 def test_the_current_stage_is_a_started_stage_and_follows_the_clock(method, start, data):
-    plan = plan_for(method)
+    plan = _plan(method)
     windows = default_schedule(plan, start)
     first = windows[plan.stages[0]].starts_at
     last = max(w.ends_at for w in windows.values())
@@ -158,6 +168,8 @@ def test_the_current_stage_is_a_started_stage_and_follows_the_clock(method, star
 
 
 def test_the_order_of_stages_is_the_regulation_order():
-    assert [s.value for s in STAGE_ORDER][:5] == [
-        "announcement", "download", "clarification", "upload", "opening"]
+    assert [s.value for s in STAGE_ORDER][:9] == [
+        "announcement", "qualification_submission", "qualification_evaluation",
+        "qualification_result", "qualification_objection", "download", "clarification",
+        "upload", "opening"]
     assert calendar.WIB.key == "Asia/Jakarta"

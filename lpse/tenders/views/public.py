@@ -25,7 +25,7 @@ from lpse.core.templatetags.lpse import rupiah, wib
 from lpse.tenders import selectors, services
 from lpse.tenders.bidding import bid_source
 from lpse.tenders.forms import ObjectionForm, QuestionForm
-from lpse.tenders.models import Tender
+from lpse.tenders.models import Objection, Tender
 from lpse.tenders.stages import StageCode
 
 
@@ -189,13 +189,26 @@ def public_detail(request: HttpRequest, code: str) -> HttpResponse:
         "can_join": (user.is_authenticated and has_perm(user, Perm.PARTICIPATE_IN_TENDERS)  # type: ignore[arg-type]
                      and participant is None and services.can_join(tender)),
         "evaluations": evaluations,
-        "objections": list(selectors.objections_of(tender)) if _results_visible(tender) else [],
+        "objections": list(selectors.objections_of(tender).filter(
+            phase=Objection.Phase.AWARD)) if _results_visible(tender) else [],
         "contract": getattr(tender, "contract", None),
         "retender": Tender.objects.filter(previous=tender).only("code", "name").first(),
         "now": now,
         "minutes": {"clarification": services.clarification_minutes_of(tender),
                     "evaluation": services.evaluation_minutes_of(tender)},
     }
+    if tender.is_prequalification:
+        result = services.result_of(tender)
+        context["prequalification"] = {
+            "result": result,
+            "submissions": list(selectors.qualification_submissions_of(tender))
+            if result else [],
+            "objections": list(selectors.objections_of(tender).filter(
+                phase=Objection.Phase.QUALIFICATION)) if result else [],
+            "window": tender.stage_window(StageCode.QUALIFICATION_SUBMISSION),
+        }
+        if participant is not None:
+            context["shortlist_problem"] = services.bid_problem(participant)
     if participant is not None or official:
         context["questions"] = list(selectors.questions_of(tender))
     if participant is not None:
@@ -204,7 +217,8 @@ def public_detail(request: HttpRequest, code: str) -> HttpResponse:
         may_object = (tender.is_running and tender.winner_announced_at is not None
                       and tender.in_stage(StageCode.OBJECTION, now)
                       and tender.evaluations.filter(participant=participant).exists()
-                      and not tender.objections.filter(participant=participant).exists())
+                      and not tender.objections.filter(
+                          participant=participant, phase=Objection.Phase.AWARD).exists())
         context["objection_form"] = ObjectionForm() if may_object else None
         context["submitted"] = participant.pk in bid_source().submitted_participant_ids(tender)
     return render(request, "tenders/public_detail.html", context)

@@ -30,12 +30,19 @@ from lpse.tenders.forms import (
     EvaluationForm,
     ObjectionAnswerForm,
     OfferForm,
+    QualificationEvaluationForm,
     ReasonForm,
     ScheduleForm,
     TenderSettingsForm,
     add_service_errors,
 )
-from lpse.tenders.models import Evaluation, Objection, Question, Tender
+from lpse.tenders.models import (
+    Evaluation,
+    Objection,
+    QualificationSubmission,
+    Question,
+    Tender,
+)
 from lpse.tenders.schedule import default_schedule
 from lpse.tenders.stages import StageCode
 from lpse.tenders.tables import TenderFilter, TenderTable
@@ -127,6 +134,15 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
         "reason_form": ReasonForm(),
         "retender": Tender.objects.filter(previous=tender).first(),
     }
+    if tender.is_prequalification and tender.published_at:
+        result = services.result_of(tender)
+        context["prequalification"] = {
+            "submissions": list(selectors.qualification_submissions_of(tender)),
+            "result": result,
+            "evaluating": (tender.is_running and result is None and tender.stage_started(
+                StageCode.QUALIFICATION_EVALUATION, now)),
+            "problems": services.result_problems(tender) if result is None else [],
+        }
     return render(request, "tenders/workspace.html", context)
 
 
@@ -226,6 +242,9 @@ def _simple(service: Any, success: Any, anchor: str = "") -> Any:
 
 
 publish = _simple(services.tender_publish, gettext_lazy("Tender published."))
+prequalification_result = _simple(services.prequalification_result_set,
+                                  gettext_lazy("The prequalification result has been decided "
+                                               "and announced."), "prequalification")
 clarification_minutes = _simple(services.clarification_minutes_issue,
                                 gettext_lazy("Clarification minutes issued."), "questions")
 evaluation_start = _simple(services.evaluation_start, gettext_lazy("Evaluation started."),
@@ -346,3 +365,28 @@ def contract(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "tenders/contract_form.html", {"tender": tender, "form": form,
                                                           "letter": letter})
 
+
+
+@login_required
+def qualification_evaluate(request: HttpRequest, pk: int, submission_pk: int) -> HttpResponse:
+    """The committee reads one vendor's qualification data and marks it qualified or not."""
+    tender = _tender_as_member(request, pk)
+    submission = get_object_or_404(
+        QualificationSubmission.objects.select_related("participant__vendor", "file"),
+        pk=submission_pk, tender=tender)
+    initial = {"notes": submission.notes}
+    if submission.passed is not None:
+        initial["passed"] = "1" if submission.passed else "0"
+    form = QualificationEvaluationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.qualification_evaluate(actor=request_user(request), submission=submission,
+                                            **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The qualification of %(vendor)s has been saved.")
+                             % {"vendor": submission.participant.vendor.name})
+            return redirect(_back(tender, "prequalification"))
+    return render(request, "tenders/qualification_evaluate.html",
+                  {"tender": tender, "submission": submission, "form": form})
