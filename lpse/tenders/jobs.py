@@ -11,13 +11,17 @@ from django.utils import timezone
 
 from lpse.tenders import notifications
 from lpse.tenders.models import ScheduleStage, Tender
+from lpse.tenders.services.prequalification import shortlisted_ids
 from lpse.tenders.stages import StageCode
 
 #: Who is told when a stage starts.
-TELL_PARTICIPANTS = frozenset({StageCode.CLARIFICATION, StageCode.UPLOAD,
-                               StageCode.OBJECTION})
-TELL_COMMITTEE = frozenset({StageCode.OPENING, StageCode.EVALUATION,
+TELL_PARTICIPANTS = frozenset({StageCode.QUALIFICATION_SUBMISSION, StageCode.CLARIFICATION,
+                               StageCode.UPLOAD, StageCode.OBJECTION})
+TELL_COMMITTEE = frozenset({StageCode.QUALIFICATION_EVALUATION, StageCode.QUALIFICATION_RESULT,
+                            StageCode.OPENING, StageCode.EVALUATION,
                             StageCode.WINNER_DECISION, StageCode.WINNER_ANNOUNCEMENT})
+#: After a prequalification only the shortlist is told (the others are not invited).
+SHORTLIST_ONLY = frozenset({StageCode.CLARIFICATION, StageCode.UPLOAD, StageCode.OBJECTION})
 #: A stage that started longer ago than this (e.g. while the worker was down) is marked
 #: without mail: stale notices confuse more than they help.
 STALE_AFTER = timedelta(hours=12)
@@ -42,10 +46,16 @@ def stage_notices_send() -> int:
             locked.save(update_fields=["start_notified_at"])
             if now - stage.starts_at > STALE_AFTER:
                 continue
-            context = {"stage_label": str(StageCode(stage.code).label), "window": stage.window}
+            # The lazy label: each e-mail renders it in its recipient's language.
+            context = {"stage_label": StageCode(stage.code).label, "window": stage.window}
             tender = stage.tender
             if stage.code in TELL_PARTICIPANTS:
-                notifications.notify_participants(tender, "stage_started", context)
+                participants = None
+                if stage.code in SHORTLIST_ONLY and tender.is_prequalification:
+                    participants = tender.participants.filter(
+                        pk__in=shortlisted_ids(tender)).select_related("vendor__account")
+                notifications.notify_participants(tender, "stage_started", context,
+                                                  participants=participants)
             if stage.code in TELL_COMMITTEE:
                 notifications.notify_committee(tender, "stage_started",
                                                {**context, "participant": None})

@@ -11,7 +11,12 @@ from lpse.core.testing.access import Access, check_matrix
 from lpse.tenders import services
 from lpse.tenders.models import Committee, CommitteeMember, Tender
 from lpse.tenders.stages import StageCode
-from lpse.tenders.tests.factories import make_package, make_tender, make_vendor
+from lpse.tenders.tests.factories import (
+    make_package,
+    make_tender,
+    make_vendor,
+    submit_qualification,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -43,8 +48,17 @@ def objects(users_by_role, clock):
             StageCode.CONTRACT_SIGNING))(published.stage_window(StageCode.CONTRACT_SIGNING)
                                          .starts_at, published.stage_window(
             StageCode.CONTRACT_SIGNING).ends_at + timezone.timedelta(days=1))})
+    prequalified = make_tender(package=make_package(ppk=ppk, committee=committee,
+                                                    name="Pembangunan Gedung RSUD"),
+                               prequalification=True)
+    participant = services.tender_join(actor=vendor_user, tender=prequalified,
+                                       accept_pact=True)
+    clock.move_to(prequalified.stage_window(StageCode.QUALIFICATION_SUBMISSION).starts_at
+                  + timezone.timedelta(minutes=5))
+    submission = submit_qualification(prequalified, participant)
     return {"published": published, "draft": draft, "committee": committee,
-            "package": published.package, "change": change, "vendor": vendor}
+            "package": published.package, "change": change, "vendor": vendor,
+            "prequalified": prequalified, "submission": submission}
 
 
 def test_access_matrix(objects, users_by_role, client_for):
@@ -92,6 +106,14 @@ def test_access_matrix(objects, users_by_role, client_for):
         Access("/tenders/schedule-changes/", allowed={R.APPADMIN, R.SYSADMIN}, denied=403),
         Access(lambda o: f"/tenders/schedule-changes/{o['change'].pk}/",
                allowed=workspace_viewers, denied=404),
+        # Prequalification: the vendor's qualification data; the committee's evaluation.
+        Access(lambda o: f"/tenders/{o['prequalified'].code}/qualification/",
+               allowed={R.VENDOR}, denied=403),
+        Access(lambda o: f"/tenders/workspace/{o['prequalified'].pk}/qualification/"
+                         f"{o['submission'].pk}/",
+               allowed={R.COMMITTEE}, denied=(403, 404)),
+        Access(lambda o: f"/files/{o['submission'].file_id}/",
+               allowed={R.VENDOR} | workspace_viewers, denied=(403, 404)),
         # Writes: only the committee publishes; the auditor (read-only) is refused.
         Access(lambda o: f"/tenders/workspace/{o['draft'].pk}/publish/", method="post",
                allowed={R.COMMITTEE}, denied=(403, 404, 405)),

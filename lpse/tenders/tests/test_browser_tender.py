@@ -335,8 +335,7 @@ def test_prequalification_submission_evaluation_result_and_only_the_shortlist_bi
     clock.move_to(inside(tender, StageCode.QUALIFICATION_EVALUATION, minutes=30))
     page = _session(new_page, chair.username)
     page.goto(f"/tenders/workspace/{tender.pk}/#prequalification")
-    for participant, passed, notes in ((qualified, "Lulus", ""),
-                                       (refused, "Tidak lulus", "")):
+    for participant, passed in ((qualified, "Lulus"), (refused, "Tidak lulus")):
         page.get_by_role("link", name=f"Evaluasi {participant.vendor.name}").click()
         expect(page.locator("main")).to_contain_text("Manajer proyek")
         page.get_by_label(passed, exact=True).check()

@@ -327,3 +327,32 @@ def test_pdf_minutes_of_the_prequalification(clock, settings):
         content = handle.read()
     assert content.startswith(b"%PDF")
     assert "BAHPK" in result.document.number
+
+
+def test_after_the_prequalification_only_the_shortlist_is_told_of_the_upload(
+        clock, smtp, settings, django_capture_on_commit_callbacks):
+    from lpse.tenders.jobs import stage_notices_send
+
+    settings.TENDER_PREQUALIFICATION_MIN_QUALIFIED = 1
+    tender, (invited, other), member = _prequalified(clock, vendors=2)
+    clock.move_to(inside(tender, StageCode.QUALIFICATION_SUBMISSION))
+    submit_qualification(tender, invited)
+    with django_capture_on_commit_callbacks(execute=True):
+        stage_notices_send()  # the submission stage: every participant
+    assert smtp.to(other.vendor.email)
+    clock.move_to(inside(tender, StageCode.QUALIFICATION_EVALUATION))
+    with django_capture_on_commit_callbacks(execute=True):
+        stage_notices_send()  # the committee is told to evaluate
+    assert smtp.to(member.email)
+    services.qualification_evaluate(actor=member, submission=invited.qualification_submission,
+                                    passed=True)
+    clock.move_to(inside(tender, StageCode.QUALIFICATION_RESULT))
+    services.prequalification_result_set(actor=member, tender=tender)
+    clock.move_to(inside(tender, StageCode.UPLOAD, minutes=5))
+    before = len(smtp.to(other.vendor.email))
+    with django_capture_on_commit_callbacks(execute=True):
+        stage_notices_send()
+    # In the vendor's language (Indonesian), whatever the worker's.
+    assert any("Upload Dokumen Penawaran" in m["subject"]
+               for m in smtp.to(invited.vendor.email))
+    assert len(smtp.to(other.vendor.email)) == before
