@@ -28,6 +28,10 @@ run: $(STAMP)  ## Serve the portal on http://127.0.0.1:8000/ (SQLite, worker and
 test: $(STAMP)  ## Run the whole test suite (PostgreSQL when reachable, else SQLite)
 	$(PY) scripts/run_tests.py $(ARGS)
 
+fuzz: $(STAMP)  ## Property tests and the API fuzzer with fresh random examples, many more of them
+	HYPOTHESIS_PROFILE=explore LPSE_FUZZ_EXAMPLES=$${LPSE_FUZZ_EXAMPLES:-60} \
+		$(PY) scripts/run_tests.py -m "not browser" $(ARGS)
+
 lint: $(STAMP)  ## ruff and mypy
 	$(BIN)/ruff check .
 	LPSE_TESTING=true $(BIN)/mypy
@@ -54,4 +58,4 @@ demo: $(STAMP)  ## Load the demo data into the embedded database
 clean:  ## Remove the virtual environment (keeps var/ with your data)
 	rm -rf $(VENV)
 
-.PHONY: help venv run test lint messages lock bench demo clean
+.PHONY: help venv run test fuzz lint messages lock bench demo clean

@@ -19,6 +19,16 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytest_plugins = ["lpse.core.testing.fixtures"]
 
+# Property tests and the API fuzzer (hypothesis): the suite — and so CI — replays the same
+# examples every run, so a red build means a change broke something, not that the dice
+# found an old bug that day. `make fuzz` (HYPOTHESIS_PROFILE=explore) searches afresh with
+# many more examples; what it finds becomes a fixed test.
+from hypothesis import settings as _hypothesis  # noqa: E402
+
+_hypothesis.register_profile("suite", derandomize=True)
+_hypothesis.register_profile("explore", derandomize=False)
+_hypothesis.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
+
 
 # --- Mail: a real SMTP server in-process (aiosmtpd) ----------------------------------------
 

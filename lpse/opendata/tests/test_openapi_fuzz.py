@@ -6,6 +6,8 @@ documented 400."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from django.core.cache import cache
@@ -19,7 +21,8 @@ from lpse.catalog.tests import factories as catalog
 from lpse.opendata.services import releases_backfill
 from lpse.opendata.tests import scenario
 
-MAX_EXAMPLES = 6
+#: Examples per operation: a few in the suite, many under `make fuzz`.
+MAX_EXAMPLES = int(os.environ.get("LPSE_FUZZ_EXAMPLES", "6"))
 
 
 @pytest.fixture
