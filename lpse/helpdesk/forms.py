@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from lpse.accounts.models import User
+from lpse.core.held_uploads import HeldUploadsMixin
 from lpse.helpdesk.models import Article, CannedResponse, LkppEscalation, Ticket
 from lpse.helpdesk.selectors import handlers
 from lpse.helpdesk.sla import ServiceLevel, max_minutes
@@ -68,7 +69,10 @@ class QuickLogForm(forms.Form):
         return user
 
 
-class _AttachmentMixin(forms.Form):
+class _AttachmentMixin(HeldUploadsMixin):
+    """An optional attachment; with a `held_scope` (a logged-in requester) a form refused
+    for another field keeps it."""
+
     attachment = forms.FileField(label=_("Attachment"), required=False,
                                  help_text=ATTACHMENT_HELP)
 

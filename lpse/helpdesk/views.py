@@ -85,7 +85,10 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     user = request.user
     form: forms.AccountTicketForm | forms.PublicTicketForm
     if user.is_authenticated:
-        form = forms.AccountTicketForm(request.POST or None, request.FILES or None)
+        # Logged in: a refused form keeps the attachment. Not for anonymous requesters
+        # (storage anyone could fill).
+        form = forms.AccountTicketForm(request.POST or None, request.FILES or None,
+                                       held_scope=f"ticket:{user.pk}")
     else:
         form = forms.PublicTicketForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -118,9 +121,11 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _(
                 "Your request has been recorded as %(number)s. We have e-mailed you a link "
                 "to follow it.") % {"number": ticket.number})
+            form.release_held()
             if user.is_authenticated:
                 return redirect("helpdesk:my_ticket", pk=ticket.pk)
             return redirect("helpdesk:public_ticket", token=services.ticket_token(ticket))
+    form.hold_uploads()
     return render(request, "helpdesk/ticket_new.html", {"form": form})
 
 

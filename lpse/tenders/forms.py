@@ -194,7 +194,10 @@ class ScheduleForm(forms.Form):
                 self.add_error(field, message)
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(HeldUploadsMixin):
+    """A version of the tender documents; refused (an addendum without its reason, say), the
+    page keeps the file — up to 50 MB — rather than asking for it again."""
+
     title = forms.CharField(label=_("Title"), max_length=200,
                             initial=_("Tender documents (Dokumen Pemilihan)"))
     file = forms.FileField(label=_("File (PDF or ZIP)"))

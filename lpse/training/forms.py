@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lpse.core.calendar import WIB
+from lpse.core.held_uploads import HeldUploadsMixin
 from lpse.training.models import Audience, Room
 from lpse.training.selectors import active_rooms, helpdesk_officers, trainers
 
@@ -41,7 +42,9 @@ class StepTimerForm(forms.Form):
         return datetime.fromtimestamp(float(stamp), tz=WIB)
 
 
-class TrainingRequestForm(forms.Form):
+class TrainingRequestForm(HeldUploadsMixin):
+    """Refused for another field, the form keeps the letter scan (HeldUploadsMixin)."""
+
     letter_number = forms.CharField(label=_("Letter number"), max_length=100)
     letter_date = forms.DateField(label=_("Letter date"),
                                   widget=DATE_INPUT)

@@ -68,12 +68,14 @@ class RequestListView(FilteredTableView):
 
 @perm_required(Perm.REQUEST_TRAINING)
 def request_new(request: HttpRequest) -> HttpResponse:
-    form = forms.TrainingRequestForm(request.POST or None, request.FILES or None)
+    user = request_user(request)
+    form = forms.TrainingRequestForm(request.POST or None, request.FILES or None,
+                                     held_scope=f"training-request:{user.pk}")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             training = services.training_request_submit(
-                actor=request_user(request), letter=data["letter"],
+                actor=user, letter=data["letter"],
                 letter_name=data["letter"].name, letter_number=data["letter_number"],
                 letter_date=data["letter_date"], topic=data["topic"],
                 participants=data["participants"], contact_name=data["contact_name"],
@@ -82,10 +84,12 @@ def request_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            form.release_held()
             messages.success(request, _("Your training request %(number)s has been sent to "
                                         "the head of the LPSE unit.")
                              % {"number": training.number})
             return redirect("training:request_detail", pk=training.pk)
+    form.hold_uploads()
     return render(request, "training/request_new.html", {"form": form})
 
 

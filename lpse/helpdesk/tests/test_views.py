@@ -61,3 +61,29 @@ def test_english_is_available(client_for) -> None:
     client = client_for(None)
     client.cookies["lpse_language"] = "en"
     assert "Ask the helpdesk" in client.get("/helpdesk/").content.decode()
+
+
+def test_a_logged_in_requester_keeps_the_attachment_when_the_form_is_refused(
+        client_for) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    vendor = client_for(make_user(Role.VENDOR))
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
+    refused = vendor.post("/helpdesk/new/", {
+        "category": "bid_upload", "subject": "", "description": "Unggah gagal",
+        "attachment": SimpleUploadedFile("layar.png", png)})
+    assert refused.status_code == 200
+    assert "layar.png" in refused.content.decode()
+    held = refused.context["form"]["attachment__held"].value()
+    done = vendor.post("/helpdesk/new/", {
+        "category": "bid_upload", "subject": "Unggah gagal", "description": "Unggah gagal",
+        "attachment__held": held})
+    assert done.status_code == 302
+    ticket = Ticket.objects.get()
+    assert [a.file.original_name for a in ticket.attachments.all()] == ["layar.png"]
+    # An anonymous requester's refused form keeps nothing (no held reference).
+    anonymous = client_for(None).post("/helpdesk/new/", {
+        "requester_name": "Ade", "requester_email": "", "requester_type": "public",
+        "category": "other", "subject": "x", "description": "y",
+        "attachment": SimpleUploadedFile("layar.png", png)})
+    assert "attachment__held" not in anonymous.content.decode()

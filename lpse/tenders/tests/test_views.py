@@ -241,3 +241,28 @@ def test_cached_public_page_carries_each_visitors_own_csrf_token(
     with django_capture_on_commit_callbacks(execute=True):
         make_tender(name="Pembangunan Jembatan Cipeles Hilir")
     assert "Cipeles Hilir" in Client().get(url).content.decode()
+
+
+def test_a_refused_addendum_keeps_its_title_and_file(clock, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lpse.tenders.tests.factories import PDF_BYTES
+
+    tender = make_tender()
+    member = client_for(committee_member(tender))
+    url = reverse("tenders:document_upload", args=[tender.pk])
+    refused = member.post(url, {"title": "Addendum I", "reason": "",
+                                "file": SimpleUploadedFile("Addendum-I.pdf", PDF_BYTES)})
+    assert refused.status_code == 200
+    body = refused.content.decode()
+    assert "Adendum wajib disertai alasan." in body
+    assert "Addendum-I.pdf" in body
+    assert 'value="Addendum I"' in body
+    assert tender.documents.count() == 1
+    held = refused.context["document_form"]["file__held"].value()
+    done = member.post(url, {"title": "Addendum I", "reason": "Perubahan spesifikasi",
+                             "file__held": held})
+    assert done.status_code == 302
+    addendum = tender.documents.get(version=2)
+    assert addendum.is_addendum
+    assert addendum.file.original_name == "Addendum-I.pdf"

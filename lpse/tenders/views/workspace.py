@@ -96,6 +96,11 @@ def _back(tender: Tender, anchor: str = "") -> str:
 @login_required
 def workspace(request: HttpRequest, pk: int) -> HttpResponse:
     tender = _tender(request, pk)
+    return render(request, "tenders/workspace.html", _workspace_context(request, tender))
+
+
+def _workspace_context(request: HttpRequest, tender: Tender,
+                       document_form: DocumentForm | None = None) -> dict[str, Any]:
     user = request_user(request)
     now = timezone.now()
     member = is_committee_member(user, tender.committee_id)
@@ -109,7 +114,7 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
         "stage": tender.current_stage(now) if tender.published_at else None,
         "schedule": tender.stages.all(),
         "documents": tender.documents.select_related("file", "uploaded_by").order_by("version"),
-        "document_form": DocumentForm(),
+        "document_form": document_form or DocumentForm(),
         "participants": participants,
         "has_clarification": tender.plan.uses(StageCode.CLARIFICATION),
         "questions": list(selectors.questions_of(tender)),
@@ -143,7 +148,7 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
                 StageCode.QUALIFICATION_EVALUATION, now)),
             "problems": services.result_problems(tender) if result is None else [],
         }
-    return render(request, "tenders/workspace.html", context)
+    return context
 
 
 @login_required
@@ -211,22 +216,27 @@ def tender_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new version of the tender documents. Refused, the workspace is shown again with
+    the form as it was sent: the title, the reason and the file (held) are kept."""
     tender = _tender(request, pk)
-    form = DocumentForm(request.POST, request.FILES)
+    user = request_user(request)
+    form = DocumentForm(request.POST, request.FILES,
+                        held_scope=f"tender-document:{tender.pk}:{user.pk}")
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            services.document_add(actor=request_user(request), tender=tender, source=upload,
+            services.document_add(actor=user, tender=tender, source=upload,
                                   filename=upload.name, title=form.cleaned_data["title"],
                                   reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            add_service_errors(form, exc)
         else:
+            form.release_held()
             messages.success(request, _("The document has been uploaded."))
-    else:
-        messages.error(request, _("Choose a file and give its title."))
-    return redirect(_back(tender, "documents"))
+            return redirect(_back(tender, "documents"))
+    form.hold_uploads()
+    return render(request, "tenders/workspace.html",
+                  _workspace_context(request, tender, document_form=form))
 
 
 def _simple(service: Any, success: Any, anchor: str = "") -> Any:

@@ -68,3 +68,26 @@ def test_dashboard_panels_for_the_head(client_for, vendor_session) -> None:
     page = client_for(head).get("/dashboard/").content.decode()
     assert "Sesi mendatang" in page
     assert "Tiket terbuka" in page
+
+
+def test_a_refused_training_request_keeps_its_letter(client_for) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lpse.accounts.tests.factories import AgencyFactory
+    from lpse.training.models import TrainingRequest
+
+    admin = make_user(Role.AGENCY_ADMIN, agency=AgencyFactory())
+    page = client_for(admin)
+    data = {"letter_number": "005/123/DPUTR", "letter_date": "2026-11-20",
+            "audience": "agency", "topic": "", "participants": "12",
+            "contact_name": "Ade", "contact_phone": "0812345678"}
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b"x" * 200
+    refused = page.post("/training/requests/new/",
+                        {**data, "letter": SimpleUploadedFile("surat.pdf", pdf)})
+    assert refused.status_code == 200
+    assert "surat.pdf" in refused.content.decode()
+    held = refused.context["form"]["letter__held"].value()
+    done = page.post("/training/requests/new/",
+                     {**data, "topic": "SPSE untuk PPK", "letter__held": held})
+    assert done.status_code == 302
+    assert TrainingRequest.objects.get().letter.original_name == "surat.pdf"
