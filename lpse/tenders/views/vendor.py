@@ -3,6 +3,8 @@ prequalification, downloads, questions, objections."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -90,24 +92,28 @@ def question_ask(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("tenders:public_detail", code=code)
 
 
-@require_POST
-@perm_required(Perm.PARTICIPATE_IN_TENDERS)
-def objection_file(request: HttpRequest, code: str) -> HttpResponse:
+def _objection(request: HttpRequest, code: str, service: Any, back: str) -> HttpResponse:
+    """File an objection with `service` (to the winner, or to the prequalification)."""
     tender = selectors.tender_public(code)
     form = ObjectionForm(request.POST)
     if form.is_valid():
         try:
-            services.objection_file(actor=request_user(request), tender=tender,
-                                    text=form.cleaned_data["text"])
-        except ValidationError as exc:
-            for message in exc.messages:
+            service(actor=request_user(request), tender=tender, text=form.cleaned_data["text"])
+        except (ValidationError, PermissionDenied) as exc:
+            for message in (exc.messages if isinstance(exc, ValidationError) else [str(exc)]):
                 messages.error(request, message)
         else:
             messages.success(request, _("Your objection has been filed. The committee answers "
                                         "it; the answer will be public."))
     else:
         messages.error(request, _("Write your objection."))
-    return redirect("tenders:public_detail", code=code)
+    return redirect(back, code=code)
+
+
+@require_POST
+@perm_required(Perm.PARTICIPATE_IN_TENDERS)
+def objection_file(request: HttpRequest, code: str) -> HttpResponse:
+    return _objection(request, code, services.objection_file, "tenders:public_detail")
 
 
 @perm_required(Perm.PARTICIPATE_IN_TENDERS)
@@ -177,19 +183,5 @@ def qualification(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 @perm_required(Perm.PARTICIPATE_IN_TENDERS)
 def qualification_objection(request: HttpRequest, code: str) -> HttpResponse:
-    tender = selectors.tender_public(code)
-    form = ObjectionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.prequalification_objection_file(actor=request_user(request),
-                                                     tender=tender,
-                                                     text=form.cleaned_data["text"])
-        except (ValidationError, PermissionDenied) as exc:
-            for message in (exc.messages if isinstance(exc, ValidationError) else [str(exc)]):
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Your objection has been filed. The committee answers "
-                                        "it; the answer will be public."))
-    else:
-        messages.error(request, _("Write your objection."))
-    return redirect("tenders:qualification", code=code)
+    return _objection(request, code, services.prequalification_objection_file,
+                      "tenders:qualification")
