@@ -566,6 +566,9 @@ OPERATIONS = {
     # warning, and from the critical offset /health/ reports the server down.
     "CLOCK_WARNING_SECONDS": env.float("OPS_CLOCK_WARNING_SECONDS", 0.5),
     "CLOCK_CRITICAL_SECONDS": env.float("OPS_CLOCK_CRITICAL_SECONDS", 2.0),
+    # A maintenance window still on past its announced end: warning at once, critical after.
+    "MAINTENANCE_OVERRUN_CRITICAL_MINUTES": env.int("OPS_MAINTENANCE_OVERRUN_CRITICAL_MINUTES",
+                                                    30),
     # The self-probe fetches this URL (default: SITE_URL + "/").
     "PROBE_URL": env.str("OPS_PROBE_URL", default=""),
     "PROBE_TIMEOUT_SECONDS": env.int("OPS_PROBE_TIMEOUT_SECONDS", 10),

@@ -19,13 +19,16 @@ def capacity_check() -> dict[str, Any]:
 
 @task()
 def monitor() -> dict[str, Any]:
-    """Every five minutes: self-probe of the public site, health, database, security."""
+    """Every five minutes: self-probe of the public site, health, database, security, a
+    maintenance window running past its end."""
     probe = services.probe_run()
     health = services.health_watch()
     watch = services.database_watch_run()
     counts = services.security_scan()
+    overrun = services.maintenance_watch()
     return {"site_up": probe.ok, "health": health["status"],
-            "hanging": len(watch.get("hanging", [])), "security": counts}
+            "hanging": len(watch.get("hanging", [])), "security": counts,
+            "maintenance_overrun": overrun}
 
 
 @task()

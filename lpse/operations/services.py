@@ -430,6 +430,41 @@ def maintenance_end(*, actor: User, window: MaintenanceWindow) -> MaintenanceWin
     return window
 
 
+def maintenance_watch(*, now: datetime | None = None) -> list[int]:
+    """Alert while a maintenance window runs past its announced end: the public still gets
+    the maintenance page (the work overran, or nobody ended the window). A warning at once,
+    critical after OPS_MAINTENANCE_OVERRUN_CRITICAL_MINUTES; resolved when it is ended.
+    Maintenance is never ended automatically: only the administrator doing the work knows
+    that the system is ready. Returns the overrunning windows."""
+    now = now or timezone.now()
+    critical_minutes = int(settings.OPERATIONS["MAINTENANCE_OVERRUN_CRITICAL_MINUTES"])
+    overrun: list[int] = []
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+        keys: set[str] = set()
+        for window in MaintenanceWindow.objects.filter(status=MaintenanceWindow.Status.ACTIVE,
+                                                       ends_at__lt=now):
+            minutes = int((now - window.ends_at).total_seconds() // 60)
+            key = f"maintenance.overrun.{window.pk}"
+            keys.add(key)
+            alert_raise(
+                key=key, source=Alert.Source.HEALTH,
+                level=CRITICAL if minutes >= critical_minutes else WARNING,
+                title=_("Maintenance mode is still on after its announced end: %(title)s")
+                % {"title": window.title},
+                detail=_("The window was announced to end at %(end)s; the public still sees "
+                         "the maintenance page. End it on the maintenance page when the work "
+                         "is done.") % {"end": calendar.to_wib(window.ends_at).strftime(
+                             "%d-%m-%Y %H:%M WIB")},
+                value=_("%(minutes)s minutes over") % {"minutes": minutes},
+                threshold=_("critical after %(minutes)s minutes") % {
+                    "minutes": critical_minutes},
+                now=now)
+            overrun.append(window.pk)
+        alerts_resolve_except(source=Alert.Source.HEALTH, keep=keys, now=now,
+                              prefix="maintenance.")
+    return overrun
+
+
 @transaction.atomic
 def maintenance_cancel(*, actor: User, window: MaintenanceWindow) -> MaintenanceWindow:
     window = MaintenanceWindow.objects.select_for_update().get(pk=window.pk)

@@ -170,3 +170,33 @@ def test_form_rejects_end_before_start(client_for):
     assert response.status_code == 200
     assert "Akhir harus setelah awal" in response.content.decode()
     assert not MaintenanceWindow.objects.exists()
+
+
+def test_a_window_running_past_its_end_alerts_the_administrators_until_it_is_ended(
+        smtp, django_capture_on_commit_callbacks):
+    from lpse.operations.models import Alert
+    from lpse.operations.services import maintenance_watch
+
+    admin = make_user(Role.SYSADMIN, email="sysadmin@lpse.test")
+    window = _window(admin, hours_from_now=0, length=1)
+    maintenance_start(actor=admin, window=window)
+    assert maintenance_watch(now=window.ends_at - timedelta(minutes=1)) == []
+    assert not Alert.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert maintenance_watch(now=window.ends_at + timedelta(minutes=5)) == [window.pk]
+    alert = Alert.objects.get(resolved_at__isnull=True)
+    assert alert.level == "warning"
+    assert "Pembaruan server" in alert.title
+    assert smtp.to("sysadmin@lpse.test"), "the system administrators are e-mailed"
+    with django_capture_on_commit_callbacks(execute=True):
+        maintenance_watch(now=window.ends_at + timedelta(minutes=31))
+    alert.refresh_from_db()
+    assert alert.level == "critical"
+    assert alert.value == "lewat 31 menit"  # in the portal's language
+    # Never ended automatically: the window is still on until an administrator ends it.
+    window.refresh_from_db()
+    assert window.status == MaintenanceWindow.Status.ACTIVE
+    maintenance_end(actor=admin, window=window)
+    assert maintenance_watch(now=window.ends_at + timedelta(minutes=40)) == []
+    alert.refresh_from_db()
+    assert alert.resolved_at is not None
