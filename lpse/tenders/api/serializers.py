@@ -139,11 +139,28 @@ class ObjectionSerializer(serializers.ModelSerializer[Objection]):
 
     class Meta:
         model = Objection
-        fields = ["vendor", "filed_at", "text", "answer", "outcome", "answered_at"]
+        fields = ["vendor", "phase", "filed_at", "text", "answer", "outcome", "answered_at"]
+
+
+class QualifiedVendorSerializer(serializers.Serializer[Any]):
+    vendor = serializers.CharField(source="participant.vendor.name")
+    qualified = serializers.BooleanField(source="passed")
+
+
+class PrequalificationResultSerializer(serializers.Serializer[Any]):
+    decided_at = serializers.DateTimeField()
+    minutes_number = serializers.CharField(source="document.number")
+    qualified_count = serializers.IntegerField()
+    vendors = QualifiedVendorSerializer(many=True)
 
 
 class ResultsSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
+    prequalification = PrequalificationResultSerializer(
+        allow_null=True, help_text="Prequalification tenders, once the shortlist is decided.")
     announced_at = serializers.DateTimeField(allow_null=True)
     evaluations = EvaluationResultSerializer(many=True)
-    objections = ObjectionSerializer(many=True)
+    objections = ObjectionSerializer(
+        many=True, help_text="Objections to the prequalification result (phase "
+                             "'qualification') once it is decided, and to the winner (phase "
+                             "'award') once it is announced.")

@@ -15,13 +15,14 @@ from rest_framework.response import Response
 
 from lpse.accounts.models import Agency
 from lpse.catalog.models import ProcurementCategory
-from lpse.tenders import selectors
+from lpse.tenders import selectors, services
 from lpse.tenders.api.serializers import (
     ResultsSerializer,
     ScheduleStageHistorySerializer,
     TenderDetailSerializer,
     TenderRowSerializer,
 )
+from lpse.tenders.models import Objection
 from lpse.tenders.stages import StageCode
 
 LIST_PARAMETERS = [
@@ -117,16 +118,27 @@ def tender_schedule(request: Request, code: str) -> Response:
         tender.stages.all(), many=True, context={"history": history}).data)
 
 
-@extend_schema(responses=ResultsSerializer, summary="Evaluation results and objections",
+@extend_schema(responses=ResultsSerializer,
+               summary="Prequalification result, evaluation results and objections",
                operation_id="tenders_results")
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def tender_results(request: Request, code: str) -> Response:
-    """Empty until the winner is announced; then every bidder's corrected price and marks."""
+    """Each part appears when it is public: the prequalification result once the shortlist
+    is decided; every bidder's corrected price and marks once the winner is announced."""
     tender = selectors.tender_public(code)
     announced = tender.winner_announced_at is not None
+    result = services.result_of(tender) if tender.is_prequalification else None
+    phases = ([Objection.Phase.QUALIFICATION] if result else []) + (
+        [Objection.Phase.AWARD] if announced else [])
     return Response(ResultsSerializer({
-        "code": tender.code, "announced_at": tender.winner_announced_at,
+        "code": tender.code,
+        "prequalification": {
+            "decided_at": result.decided_at, "document": result.document,
+            "qualified_count": result.qualified_count,
+            "vendors": list(selectors.qualification_submissions_of(tender)),
+        } if result else None,
+        "announced_at": tender.winner_announced_at,
         "evaluations": list(selectors.evaluations_of(tender)) if announced else [],
-        "objections": list(selectors.objections_of(tender)) if announced else [],
+        "objections": list(selectors.objections_of(tender).filter(phase__in=phases)),
     }).data)

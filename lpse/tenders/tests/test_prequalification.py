@@ -356,3 +356,32 @@ def test_after_the_prequalification_only_the_shortlist_is_told_of_the_upload(
     assert any("Upload Dokumen Penawaran" in m["subject"]
                for m in smtp.to(invited.vendor.email))
     assert len(smtp.to(other.vendor.email)) == before
+
+
+def test_the_public_api_shows_the_prequalification_result_once_decided(clock, client, settings):
+    settings.TENDER_PREQUALIFICATION_MIN_QUALIFIED = 1
+    tender, (a, b), member = _prequalified(clock, vendors=2)
+    url = f"/api/v1/tenders/{tender.code}/results/"
+    clock.move_to(inside(tender, StageCode.QUALIFICATION_SUBMISSION))
+    for participant in (a, b):
+        submit_qualification(tender, participant)
+    assert client.get(url).json()["prequalification"] is None
+    clock.move_to(inside(tender, StageCode.QUALIFICATION_EVALUATION))
+    services.qualification_evaluate(actor=member, submission=a.qualification_submission,
+                                    passed=True)
+    services.qualification_evaluate(actor=member, submission=b.qualification_submission,
+                                    passed=False, notes="SBU kedaluwarsa")
+    clock.move_to(inside(tender, StageCode.QUALIFICATION_RESULT))
+    result = services.prequalification_result_set(actor=member, tender=tender)
+    clock.move_to(inside(tender, StageCode.QUALIFICATION_OBJECTION))
+    services.prequalification_objection_file(actor=b.vendor.account, tender=tender,
+                                             text="SBU kami masih berlaku.")
+    body = client.get(url).json()
+    assert body["prequalification"]["minutes_number"] == result.document.number
+    assert body["prequalification"]["qualified_count"] == 1
+    assert {(v["vendor"], v["qualified"]) for v in body["prequalification"]["vendors"]} == {
+        (a.vendor.name, True), (b.vendor.name, False)}
+    assert "notes" not in body["prequalification"]["vendors"][0]
+    assert [(o["phase"], o["vendor"]) for o in body["objections"]] == [
+        ("qualification", b.vendor.name)]
+    assert body["evaluations"] == []
