@@ -54,13 +54,18 @@ def _committee_signatures(tender: Tender) -> list[tuple[str, str, str]]:
              else "") for m in members]
 
 
-def prequalification_minutes(tender: Tender,
-                             submissions: Sequence[QualificationSubmission]) -> PdfDocument:
+def prequalification_minutes(tender: Tender, submissions: Sequence[QualificationSubmission],
+                             *, replaces: str = "", upheld: Sequence[str] = ()
+                             ) -> PdfDocument:
     doc = PdfDocument(title=_("MINUTES OF THE PREQUALIFICATION RESULT (BERITA ACARA HASIL "
                               "PRAKUALIFIKASI)"))
     doc.paragraph(_("The committee %(committee)s has evaluated the qualification data "
                     "submitted for the tender below and records the result.")
                   % {"committee": tender.committee.name})
+    if replaces:
+        doc.paragraph(_("These minutes replace the minutes %(number)s: the committee upheld "
+                        "the objection of %(vendors)s and evaluated again.")
+                      % {"number": replaces, "vendors": ", ".join(upheld) or "-"})
     facts = _tender_facts(tender)
     window = tender.stage_window("qualification_submission")  # type: ignore[arg-type]
     if window is not None:

@@ -50,13 +50,17 @@ class QualificationSubmission(models.Model):
 
 class PrequalificationResult(models.Model):
     """The committee's decision on the shortlist (penetapan hasil prakualifikasi), with its
-    minutes; deciding it publishes the result."""
+    minutes; deciding it publishes the result. An upheld objection lets the committee
+    correct the objector's evaluation and decide again (a revision, with new minutes)."""
 
     tender = models.OneToOneField("tenders.Tender", on_delete=models.PROTECT,
                                   related_name="prequalification_result")
     document = models.OneToOneField("core.IssuedDocument", on_delete=models.PROTECT,
                                     related_name="+")
     qualified_count = models.PositiveIntegerField(_("qualified"))
+    #: 1 for the first decision; each revision after an upheld objection adds one (the
+    #: earlier minutes stay issued; `document` is the latest).
+    revision = models.PositiveSmallIntegerField(_("revision"), default=1)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+", verbose_name=_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now)

@@ -44,6 +44,7 @@ from lpse.tenders.services.participation import (
 )
 from lpse.tenders.services.prequalification import (
     bid_problem,
+    pending_revision,
     prequalification_objection_file,
     prequalification_result_set,
     qualification_evaluate,
@@ -89,6 +90,7 @@ __all__ = [
     "package_create",
     "package_hand_over",
     "package_update",
+    "pending_revision",
     "prequalification_objection_file",
     "prequalification_result_set",
     "publication_problems",

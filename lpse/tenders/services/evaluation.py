@@ -38,7 +38,11 @@ from lpse.tenders.models import (
 from lpse.tenders.schedule import objection_answer_due
 from lpse.tenders.selectors import public_list_changed
 from lpse.tenders.services.common import locked, require_running, require_text
-from lpse.tenders.services.prequalification import result_of, shortlisted_ids
+from lpse.tenders.services.prequalification import (
+    pending_revision,
+    result_of,
+    shortlisted_ids,
+)
 from lpse.tenders.stages import StageCode
 
 if TYPE_CHECKING:
@@ -331,7 +335,9 @@ def award_problems(tender: Tender) -> list[str]:
         problems.append(_("The objection period has not ended."))
     if tender.objections.filter(outcome="").exists():
         problems.append(_("An objection has not been answered yet."))
-    if tender.objections.filter(outcome=Objection.Outcome.ACCEPTED).exists():
+    if tender.objections.filter(outcome=Objection.Outcome.ACCEPTED,
+                                phase=Objection.Phase.AWARD).exists() or (
+            tender.is_prequalification and pending_revision(tender)):
         problems.append(_("An objection was upheld: the committee must evaluate again or "
                           "declare the tender failed."))
     if hasattr(tender, "award_letter"):

@@ -60,6 +60,24 @@ def bid_problem(participant: Participant) -> str | None:
     return None
 
 
+def pending_revision(tender: Tender, result: PrequalificationResult | None = None
+                     ) -> list[Objection]:
+    """Upheld prequalification objections answered since the result was last decided: the
+    committee corrects those vendors' evaluations and decides again (or declares the tender
+    failed)."""
+    result = result or result_of(tender)
+    if result is None:
+        return []
+    return list(tender.objections.filter(
+        phase=Objection.Phase.QUALIFICATION, outcome=Objection.Outcome.ACCEPTED,
+        answered_at__gt=result.decided_at).select_related("participant__vendor"))
+
+
+def _revision_open(tender: Tender) -> bool:
+    """A revision is possible while the shortlist can still bid."""
+    return not tender.stage_ended(StageCode.UPLOAD)
+
+
 def shortlisted_ids(tender: Tender) -> set[int]:
     if not tender.is_prequalification:
         return set(tender.participants.values_list("pk", flat=True))
@@ -131,8 +149,13 @@ def qualification_evaluate(*, actor: User, submission: QualificationSubmission,
     if not tender.stage_started(StageCode.QUALIFICATION_EVALUATION):
         raise ValidationError(_("The qualification is evaluated after the submission "
                                 "deadline."))
-    if result_of(tender) is not None:
-        raise ValidationError(_("The prequalification result has been decided."))
+    result = result_of(tender)
+    if result is not None:
+        # After the decision: only the vendors whose objection was upheld, while the
+        # shortlist can still bid.
+        upheld = {o.participant_id for o in pending_revision(tender, result)}
+        if submission.participant_id not in upheld or not _revision_open(tender):
+            raise ValidationError(_("The prequalification result has been decided."))
     notes = (notes or "").strip()
     if not passed and not notes:
         raise ValidationError({"notes": _("Give the reason the vendor does not qualify.")})
@@ -156,15 +179,20 @@ def result_problems(tender: Tender) -> list[str]:
         problems.append(_("Fewer than %(minimum)s vendors qualified: the prequalification has "
                           "failed; declare the tender failed and tender again.")
                         % {"minimum": minimum})
-    if result_of(tender) is not None:
+    result = result_of(tender)
+    if result is not None and not pending_revision(tender, result):
         problems.append(_("The prequalification result has already been decided."))
+    elif result is not None and not _revision_open(tender):
+        problems.append(_("The upload has closed: the shortlist can no longer be revised."))
     return problems
 
 
 @transaction.atomic
 def prequalification_result_set(*, actor: User, tender: Tender) -> PrequalificationResult:
     """Decide the shortlist: issue the minutes, publish the result, tell every participant
-    (and when the objection period runs)."""
+    (and when the objection period runs). Again after an upheld objection and the
+    correction of that vendor's evaluation: a revision, with minutes that say which
+    minutes they replace and why."""
     tender = locked(tender)
     access_tender_as_committee(user=actor, tender=tender)
     require_running(tender)
@@ -174,23 +202,40 @@ def prequalification_result_set(*, actor: User, tender: Tender) -> Prequalificat
         raise ValidationError(problems)
     submissions = list(tender.qualification_submissions.select_related(
         "participant__vendor").order_by("-passed", "participant__vendor__name"))
-    doc = pdfs.prequalification_minutes(tender, submissions)
+    earlier = PrequalificationResult.objects.select_for_update().filter(
+        tender=tender).select_related("document").first()
+    upheld = pending_revision(tender, earlier) if earlier else []
+    replaces = earlier.document.number if earlier else ""
+    doc = pdfs.prequalification_minutes(
+        tender, submissions, replaces=replaces,
+        upheld=[o.participant.vendor.name for o in upheld])
     document = document_issue(letter_type=pdfs.BA_PREQUALIFICATION,
                               code=pdfs.LETTER_CODES[pdfs.BA_PREQUALIFICATION], doc=doc,
                               filename=f"BA-Prakualifikasi-{tender.code}.pdf",
                               issued_by=actor, subject=tender)
     qualified = sum(1 for s in submissions if s.passed)
-    result = PrequalificationResult.objects.create(
-        tender=tender, document=document, qualified_count=qualified, decided_by=actor)
-    audit_record(action="tenders.prequalification_result_set", actor=actor, target=tender,
+    if earlier is None:
+        result = PrequalificationResult.objects.create(
+            tender=tender, document=document, qualified_count=qualified, decided_by=actor)
+    else:
+        result = earlier
+        result.document, result.qualified_count = document, qualified
+        result.decided_by, result.decided_at = actor, timezone.now()
+        result.revision += 1
+        result.save()
+    audit_record(action="tenders.prequalification_result_revised" if earlier else
+                 "tenders.prequalification_result_set", actor=actor, target=tender,
                  data={"document": document.number, "qualified": qualified,
-                       "submissions": len(submissions)})
+                       "submissions": len(submissions), "revision": result.revision,
+                       "replaces": replaces})
     passed = {s.participant_id: s for s in submissions}
     for participant in tender.participants.select_related("vendor", "vendor__account"):
         notifications.notify_participants(
             tender, "prequalification_result",
             {"submission": passed.get(participant.pk), "document": document,
-             "objection": tender.stage_window(StageCode.QUALIFICATION_OBJECTION)},
+             "revision": result.revision,
+             "objection": None if earlier else tender.stage_window(
+                 StageCode.QUALIFICATION_OBJECTION)},
             participants=[participant])
     return result
 

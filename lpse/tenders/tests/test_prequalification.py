@@ -234,6 +234,91 @@ def test_an_unanswered_or_upheld_prequalification_objection_blocks_the_award(clo
     assert not Objection.objects.filter(phase=Objection.Phase.AWARD).exists()
 
 
+def test_an_upheld_prequalification_objection_leads_to_a_revised_shortlist(
+        clock, smtp, settings, django_capture_on_commit_callbacks, client_for):
+    settings.TENDER_PREQUALIFICATION_MIN_QUALIFIED = 1
+    tender, (a, b), member = _prequalified(clock, vendors=2)
+    clock.move_to(inside(tender, StageCode.QUALIFICATION_SUBMISSION))
+    for participant in (a, b):
+        submit_qualification(tender, participant)
+    clock.move_to(inside(tender, StageCode.QUALIFICATION_EVALUATION))
+    services.qualification_evaluate(actor=member, submission=a.qualification_submission,
+                                    passed=True)
+    services.qualification_evaluate(actor=member, submission=b.qualification_submission,
+                                    passed=False, notes="SBU kedaluwarsa")
+    clock.move_to(inside(tender, StageCode.QUALIFICATION_RESULT))
+    first = services.prequalification_result_set(actor=member, tender=tender)
+    first_number = first.document.number
+    clock.move_to(inside(tender, StageCode.QUALIFICATION_OBJECTION))
+    objection = services.prequalification_objection_file(
+        actor=b.vendor.account, tender=tender, text="SBU kami diperpanjang sampai 2028.")
+    # Nothing to revise before an objection is upheld; a vendor without one is not reopened.
+    with pytest.raises(ValidationError, match="has been decided"):
+        services.qualification_evaluate(actor=member, submission=b.qualification_submission,
+                                        passed=True)
+    services.objection_answer(actor=member, objection=objection,
+                              answer="Benar, SBU perpanjangan telah diverifikasi.",
+                              outcome=Objection.Outcome.ACCEPTED)
+    assert services.pending_revision(tender) == [objection]
+    page = client_for(member).get(reverse("tenders:workspace", args=[tender.pk]))
+    body = page.content.decode()
+    assert "Sanggah prakualifikasi diterima" in body
+    assert reverse("tenders:qualification_evaluate",
+                   args=[tender.pk, b.qualification_submission.pk]) in body
+    assert reverse("tenders:qualification_evaluate",
+                   args=[tender.pk, a.qualification_submission.pk]) not in body
+    from django.utils import translation
+
+    translation.activate("en")  # the request left the page's language active
+    with pytest.raises(ValidationError, match="has been decided"):
+        services.qualification_evaluate(actor=member, submission=a.qualification_submission,
+                                        passed=False, notes="x")
+    services.qualification_evaluate(actor=member, submission=b.qualification_submission,
+                                    passed=True, notes="SBU perpanjangan sah.")
+    with django_capture_on_commit_callbacks(execute=True):
+        revised = services.prequalification_result_set(actor=member, tender=tender)
+    assert revised.pk == first.pk
+    assert revised.revision == 2
+    assert revised.qualified_count == 2
+    assert revised.document.number != first_number
+    assert IssuedDocument.objects.filter(letter_type="tenders.ba_prequalification").count() == 2
+    assert AuditEvent.objects.filter(action="tenders.prequalification_result_revised").exists()
+    assert "hasil revisi" in smtp.body(smtp.to(b.vendor.email)[-1])
+    # Acted upon: nothing pending, the award is no longer blocked by it, b may bid.
+    assert services.pending_revision(tender) == []
+    assert "upheld" not in " ".join(services.award_problems(tender))
+    assert services.bid_problem(b) is None
+    with pytest.raises(ValidationError, match="already been decided"):
+        services.prequalification_result_set(actor=member, tender=tender)
+
+
+def test_no_revision_of_the_shortlist_once_the_upload_has_closed(clock, settings):
+    settings.TENDER_PREQUALIFICATION_MIN_QUALIFIED = 1
+    tender, (a, b), member = _prequalified(clock, vendors=2)
+    clock.move_to(inside(tender, StageCode.QUALIFICATION_SUBMISSION))
+    for participant in (a, b):
+        submit_qualification(tender, participant)
+    clock.move_to(inside(tender, StageCode.QUALIFICATION_EVALUATION))
+    services.qualification_evaluate(actor=member, submission=a.qualification_submission,
+                                    passed=True)
+    services.qualification_evaluate(actor=member, submission=b.qualification_submission,
+                                    passed=False, notes="Tidak memenuhi")
+    clock.move_to(inside(tender, StageCode.QUALIFICATION_RESULT))
+    services.prequalification_result_set(actor=member, tender=tender)
+    clock.move_to(inside(tender, StageCode.QUALIFICATION_OBJECTION))
+    objection = services.prequalification_objection_file(actor=b.vendor.account,
+                                                         tender=tender, text="Keberatan")
+    clock.move_to(after(tender, StageCode.UPLOAD))
+    services.objection_answer(actor=member, objection=objection, answer="Benar",
+                              outcome=Objection.Outcome.ACCEPTED)
+    with pytest.raises(ValidationError, match="has been decided"):
+        services.qualification_evaluate(actor=member, submission=b.qualification_submission,
+                                        passed=True)
+    assert "no longer be revised" in " ".join(services.result_problems(tender))
+    # Left: the award stays blocked, the committee declares the tender failed.
+    assert "upheld" in " ".join(services.award_problems(tender))
+
+
 def test_a_postqualification_tender_has_no_prequalification(clock):
     tender = make_tender()
     participant = join(tender)

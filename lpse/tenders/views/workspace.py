@@ -141,12 +141,19 @@ def _workspace_context(request: HttpRequest, tender: Tender,
     }
     if tender.is_prequalification and tender.published_at:
         result = services.result_of(tender)
+        upheld = services.pending_revision(tender, result) if result else []
+        running = tender.is_running and tender.stage_started(
+            StageCode.QUALIFICATION_EVALUATION, now)
         context["prequalification"] = {
             "submissions": list(selectors.qualification_submissions_of(tender)),
             "result": result,
-            "evaluating": (tender.is_running and result is None and tender.stage_started(
-                StageCode.QUALIFICATION_EVALUATION, now)),
-            "problems": services.result_problems(tender) if result is None else [],
+            # Participants whose submission the committee may evaluate now: all before the
+            # decision; afterwards those whose objection was upheld.
+            "evaluable": ({s.participant_id for s in tender.qualification_submissions.all()}
+                          if result is None else {o.participant_id for o in upheld})
+            if running else set(),
+            "revision": bool(upheld),
+            "problems": services.result_problems(tender) if result is None or upheld else [],
         }
     return context
 
