@@ -10,6 +10,7 @@ from django import template
 from lpse.bids.access import can_view_opened, is_opener
 from lpse.bids.models import Bid, Opening, TenderKey
 from lpse.bids.services.keys import members_without_key
+from lpse.tenders.services.prequalification import bid_problem
 
 register = template.Library()
 
@@ -21,6 +22,7 @@ def sealed_bids_public(context: dict[str, Any], tender: Any) -> dict[str, Any]:
     keys = list(TenderKey.objects.filter(tender=tender).order_by("envelope"))
     bid = None
     participant = None
+    invited = False
     vendor = getattr(user, "vendor", None) if user is not None and user.is_authenticated \
         else None
     if vendor is not None:
@@ -28,7 +30,10 @@ def sealed_bids_public(context: dict[str, Any], tender: Any) -> dict[str, Any]:
         if participant is not None:
             bid = Bid.objects.filter(participant=participant,
                                      status=Bid.Status.SUBMITTED).first()
-    return {"tender": tender, "keys": keys, "participant": participant, "bid": bid}
+            # After a prequalification only the shortlist is invited to bid.
+            invited = bid_problem(participant) is None
+    return {"tender": tender, "keys": keys, "participant": participant, "bid": bid,
+            "invited": invited}
 
 
 @register.inclusion_tag("bids/includes/workspace_panel.html", takes_context=True)

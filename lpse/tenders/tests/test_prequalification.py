@@ -389,7 +389,11 @@ def test_vendor_page_keeps_the_file_when_refused_then_committee_evaluates_and_de
     assert "Lulus" in public
     mine = client_for(a.vendor.account).get(url).content.decode()
     assert 'data-testid="qualification-result"' in mine
-    # b joined but did not submit: not invited to bid.
+    # b joined but did not submit: not invited to bid (no bid button; the bid page says so).
+    detail = reverse("tenders:public_detail", args=[tender.code])
+    assert 'data-testid="bid-link"' not in client_for(b.vendor.account).get(
+        detail).content.decode()
+    assert 'data-testid="bid-link"' in client_for(a.vendor.account).get(detail).content.decode()
     bid_page = client_for(b.vendor.account).get(reverse("bids:bid", args=[tender.code]))
     assert 'data-testid="not-invited"' in bid_page.content.decode()
 
