@@ -26,11 +26,12 @@ from typing import Any, cast
 from django import forms
 from django.core import signing
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
 HELD_PREFIX = "held"
+CHUNK_SIZE = 64 * 1024
 HELD_MAX_AGE = timedelta(hours=24)
 HELD_SUFFIX = "__held"
 CLEAR_SUFFIX = "__held_clear"
@@ -99,11 +100,16 @@ class HeldUploadsMixin(forms.Form):
             held = _load(str(self.data.get(name + HELD_SUFFIX, "")), held_scope, name)
             if held is None:
                 continue
+            # Copied in chunks to a temporary file, as Django spools a large upload: a held
+            # file (up to the tender documents' 50 MB) never sits whole in memory.
+            upload = TemporaryUploadedFile(held.name, held.content_type, held.size, None)
             with default_storage.open(held.storage_name, "rb") as handle:
-                content = handle.read()
+                for chunk in iter(lambda: handle.read(CHUNK_SIZE), b""):
+                    upload.write(chunk)
+            upload.seek(0)
             files: MultiValueDict[str, Any] = MultiValueDict()
             files.update(self.files)
-            files[name] = SimpleUploadedFile(held.name, content, held.content_type)
+            files[name] = upload
             self.files = files
             self.held[name] = held
 

@@ -35,7 +35,8 @@ def stage_notices_send() -> int:
         start_notified_at__isnull=True, starts_at__lte=now,
         tender__status=Tender.Status.PUBLISHED,
         code__in=[str(c) for c in TELL_PARTICIPANTS | TELL_COMMITTEE],
-    ).select_related("tender", "tender__committee").order_by("starts_at")[:500]
+    ).select_related("tender", "tender__committee", "tender__qualification").order_by(
+        "starts_at")[:500]
     sent = 0
     for stage in due:
         with transaction.atomic():

@@ -133,8 +133,7 @@ class Tender(TimeStampedModel):
     # --- Schedule (prefetch `stages` for lists) --------------------------------------
     @property
     def plan(self) -> StagePlan:
-        return plan_for(self.method.code,
-                        prequalification=self.qualification.before_bidding)
+        return plan_for(self.method.code, prequalification=self.is_prequalification)
 
     @property
     def is_prequalification(self) -> bool:

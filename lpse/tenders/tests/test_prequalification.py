@@ -85,6 +85,23 @@ def _prequalified(clock, vendors=4):
     return tender, participants, committee_member(tender)
 
 
+def _decided(clock, settings, notes="Tidak memenuhi"):
+    """Two participants submit; the committee qualifies a, not b (`notes`), and decides."""
+    settings.TENDER_PREQUALIFICATION_MIN_QUALIFIED = 1
+    tender, (a, b), member = _prequalified(clock, vendors=2)
+    clock.move_to(inside(tender, StageCode.QUALIFICATION_SUBMISSION))
+    for participant in (a, b):
+        submit_qualification(tender, participant)
+    clock.move_to(inside(tender, StageCode.QUALIFICATION_EVALUATION))
+    services.qualification_evaluate(actor=member, submission=a.qualification_submission,
+                                    passed=True)
+    services.qualification_evaluate(actor=member, submission=b.qualification_submission,
+                                    passed=False, notes=notes)
+    clock.move_to(inside(tender, StageCode.QUALIFICATION_RESULT))
+    result = services.prequalification_result_set(actor=member, tender=tender)
+    return tender, a, b, member, result
+
+
 def test_joining_closes_with_the_qualification_submission(clock):
     tender, _, _ = _prequalified(clock, vendors=1)
     clock.move_to(after(tender, StageCode.QUALIFICATION_SUBMISSION))
@@ -211,18 +228,7 @@ def test_the_whole_prequalification_then_only_the_shortlist_bids(
 
 
 def test_an_unanswered_or_upheld_prequalification_objection_blocks_the_award(clock, settings):
-    settings.TENDER_PREQUALIFICATION_MIN_QUALIFIED = 1
-    tender, (a, b), member = _prequalified(clock, vendors=2)
-    clock.move_to(inside(tender, StageCode.QUALIFICATION_SUBMISSION))
-    for participant in (a, b):
-        submit_qualification(tender, participant)
-    clock.move_to(inside(tender, StageCode.QUALIFICATION_EVALUATION))
-    for submission, passed in zip(tender.qualification_submissions.order_by("participant"),
-                                  (True, False), strict=True):
-        services.qualification_evaluate(actor=member, submission=submission, passed=passed,
-                                        notes="" if passed else "Tidak memenuhi")
-    clock.move_to(inside(tender, StageCode.QUALIFICATION_RESULT))
-    services.prequalification_result_set(actor=member, tender=tender)
+    tender, _a, b, member, _result = _decided(clock, settings)
     clock.move_to(inside(tender, StageCode.QUALIFICATION_OBJECTION))
     objection = services.prequalification_objection_file(actor=b.vendor.account,
                                                          tender=tender, text="Keberatan")
@@ -236,18 +242,7 @@ def test_an_unanswered_or_upheld_prequalification_objection_blocks_the_award(clo
 
 def test_an_upheld_prequalification_objection_leads_to_a_revised_shortlist(
         clock, smtp, settings, django_capture_on_commit_callbacks, client_for):
-    settings.TENDER_PREQUALIFICATION_MIN_QUALIFIED = 1
-    tender, (a, b), member = _prequalified(clock, vendors=2)
-    clock.move_to(inside(tender, StageCode.QUALIFICATION_SUBMISSION))
-    for participant in (a, b):
-        submit_qualification(tender, participant)
-    clock.move_to(inside(tender, StageCode.QUALIFICATION_EVALUATION))
-    services.qualification_evaluate(actor=member, submission=a.qualification_submission,
-                                    passed=True)
-    services.qualification_evaluate(actor=member, submission=b.qualification_submission,
-                                    passed=False, notes="SBU kedaluwarsa")
-    clock.move_to(inside(tender, StageCode.QUALIFICATION_RESULT))
-    first = services.prequalification_result_set(actor=member, tender=tender)
+    tender, a, b, member, first = _decided(clock, settings, notes="SBU kedaluwarsa")
     first_number = first.document.number
     clock.move_to(inside(tender, StageCode.QUALIFICATION_OBJECTION))
     objection = services.prequalification_objection_file(
@@ -293,18 +288,7 @@ def test_an_upheld_prequalification_objection_leads_to_a_revised_shortlist(
 
 
 def test_no_revision_of_the_shortlist_once_the_upload_has_closed(clock, settings):
-    settings.TENDER_PREQUALIFICATION_MIN_QUALIFIED = 1
-    tender, (a, b), member = _prequalified(clock, vendors=2)
-    clock.move_to(inside(tender, StageCode.QUALIFICATION_SUBMISSION))
-    for participant in (a, b):
-        submit_qualification(tender, participant)
-    clock.move_to(inside(tender, StageCode.QUALIFICATION_EVALUATION))
-    services.qualification_evaluate(actor=member, submission=a.qualification_submission,
-                                    passed=True)
-    services.qualification_evaluate(actor=member, submission=b.qualification_submission,
-                                    passed=False, notes="Tidak memenuhi")
-    clock.move_to(inside(tender, StageCode.QUALIFICATION_RESULT))
-    services.prequalification_result_set(actor=member, tender=tender)
+    tender, _a, b, member, _result = _decided(clock, settings)
     clock.move_to(inside(tender, StageCode.QUALIFICATION_OBJECTION))
     objection = services.prequalification_objection_file(actor=b.vendor.account,
                                                          tender=tender, text="Keberatan")

@@ -144,12 +144,13 @@ def _workspace_context(request: HttpRequest, tender: Tender,
         upheld = services.pending_revision(tender, result) if result else []
         running = tender.is_running and tender.stage_started(
             StageCode.QUALIFICATION_EVALUATION, now)
+        submissions = list(selectors.qualification_submissions_of(tender))
         context["prequalification"] = {
-            "submissions": list(selectors.qualification_submissions_of(tender)),
+            "submissions": submissions,
             "result": result,
             # Participants whose submission the committee may evaluate now: all before the
             # decision; afterwards those whose objection was upheld.
-            "evaluable": ({s.participant_id for s in tender.qualification_submissions.all()}
+            "evaluable": ({s.participant_id for s in submissions}
                           if result is None else {o.participant_id for o in upheld})
             if running else set(),
             "revision": bool(upheld),
