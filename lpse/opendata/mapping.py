@@ -3,8 +3,10 @@
 A tender's history is a list of dated events (`process_events`), read from the tenders
 app's own records: the publication, every addendum (`TenderDocument`), every applied schedule
 change (`ScheduleChangeRequest` with its old and new windows), the bid opening (the
-`tenders.evaluation_started` audit event), the winner announcement, the letter of award,
-the contract, failure, cancellation and the re-tender that replaced a failed tender.
+`tenders.evaluation_started` audit event), the winner announcement, each re-evaluation
+after an upheld objection (`Reevaluation`: the announced award cancelled, a new one
+announced later), the letter of award, the contract, failure, cancellation and the
+re-tender that replaced a failed tender.
 
 Each event becomes one release: a full snapshot of what was public at the event's date
 (`release_for`). The snapshot is rebuilt from the history (a schedule change after that
@@ -33,6 +35,7 @@ from lpse.core.templatetags.lpse import wib
 from lpse.opendata import ocds
 from lpse.tenders.models import (
     Evaluation,
+    Reevaluation,
     ScheduleChangeItem,
     ScheduleChangeRequest,
     Tender,
@@ -42,6 +45,8 @@ from lpse.tenders.schedule import StageWindow
 from lpse.tenders.stages import StageCode
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from lpse.vendors.models import Vendor
 
 #: OCDS mainProcurementCategory (closed codelist) per procurement category code.
@@ -94,6 +99,7 @@ TRIGGER_ACTIONS = frozenset({
     "tenders.tender_published", "tenders.addendum_published", "tenders.schedule_changed",
     "tenders.evaluation_started", "tenders.winner_announced", "tenders.award_letter_issued",
     "tenders.contract_recorded", "tenders.tender_failed", "tenders.tender_cancelled",
+    "tenders.evaluation_reopened",
 })
 
 
@@ -119,6 +125,7 @@ class History:
     award_letter_at: dt.datetime | None
     contract: Any
     retender: Tender | None
+    reevaluations: list[Reevaluation] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
 
     @property
@@ -145,6 +152,8 @@ def tenders_for_history() -> Any:
                      Prefetch("items", queryset=ScheduleChangeItem.objects.order_by("pk")))),
         Prefetch("evaluations", queryset=Evaluation.objects.select_related(
             "participant__vendor").order_by("rank", "pk")),
+        Prefetch("reevaluations", queryset=Reevaluation.objects.select_related(
+            "withdrawn_winner__vendor").order_by("round")),
         "package__business_fields",
     )
 
@@ -180,7 +189,8 @@ def load_history(tender: Tender) -> History:
         tender=tender, documents=documents, changes=changes, evaluations=evaluations,
         bids_opened_at=bids_opened_at(tender, evaluations),
         award_letter_at=letter.issued_at if letter else None, contract=contract,
-        retender=retender)
+        retender=retender, reevaluations=sorted(tender.reevaluations.all(),
+                                                key=lambda r: r.round))
     history.events = process_events(history)
     return history
 
@@ -206,9 +216,16 @@ def process_events(history: History) -> list[Event]:
                             ("tenderAmendment",), 2))
     if history.bids_opened_at is not None:
         events.append(Event("bids-opened", at(history.bids_opened_at), ("tenderUpdate",), 3))
+    for reevaluation in history.reevaluations:
+        withdrawn = reevaluation.round - 1
+        if reevaluation.withdrawn_announced_at is not None:
+            events.append(Event(_award_key(withdrawn), at(reevaluation.withdrawn_announced_at),
+                                ("award",), 4))
+            events.append(Event(f"reevaluation-{reevaluation.round}",
+                                at(reevaluation.opened_at), ("awardCancellation",), 4))
     announced = tender.winner_announced_at
     if announced is not None:
-        events.append(Event("award", at(announced), ("award",), 4))
+        events.append(Event(_award_key(tender.evaluation_round), at(announced), ("award",), 4))
     if history.award_letter_at is not None:
         events.append(Event("award-letter", at(history.award_letter_at), ("awardUpdate",), 5))
     if history.contract is not None:
@@ -227,6 +244,11 @@ def process_events(history: History) -> list[Event]:
         events.append(Event("replaced", at(history.retender.published_at),
                             ("tenderUpdate",), 8))
     return sorted(events, key=lambda e: (e.date, e.order, e.key))
+
+
+def _award_key(round_: int) -> str:
+    # Round 1 keeps the key it had before re-evaluations existed (release ids are stable).
+    return "award" if round_ == 1 else f"award-{round_}"
 
 
 # --- The snapshot at a date ------------------------------------------------------------------
@@ -296,7 +318,10 @@ def snapshot(history: History, as_of: dt.datetime | None = None) -> dict[str, An
 def _snapshot(history: History, as_of: dt.datetime | None) -> dict[str, Any]:
     tender = history.tender
     package = tender.package
-    announced = _done(tender.winner_announced_at, as_of)
+    # The result in force at `as_of`: a later re-evaluation withdrew it — or the current one.
+    pending = next((r for r in history.reevaluations if not _done(r.opened_at, as_of)), None)
+    announced_at = pending.withdrawn_announced_at if pending else tender.winner_announced_at
+    announced = _done(announced_at, as_of)
     letter = _done(history.award_letter_at, as_of)
     contract = history.contract if history.contract is not None and _done(
         history.contract.recorded_at, as_of) else None
@@ -463,51 +488,67 @@ def _snapshot(history: History, as_of: dt.datetime | None) -> dict[str, Any]:
         ]
         bids: dict[str, Any] = {"statistics": statistics}
         if announced:
-            valid = [e for e in evaluations if e.passed]
+            passed = {e.participant_id: e.passed for e in evaluations}
+            if pending is not None:  # the withdrawn result's marks, as they were published
+                passed.update({int(k): v for k, v in pending.withdrawn_results.items()})
+            valid = [e for e in evaluations if passed[e.participant_id]]
             statistics.append({"id": "validBids", "measure": "validBids", "value": len(valid),
-                               "date": ocds.iso(tender.winner_announced_at)})
+                               "date": ocds.iso(announced_at)})
             details = []
             tenderers = []
-            for e in evaluations:
+            # In bidder order, not rank order: a re-evaluation changes the ranks, and the
+            # compiled release keeps the order in which each bidder first appeared.
+            for e in sorted(evaluations, key=lambda e: e.participant_id):
                 party = _vendor_party(e.participant.vendor)
                 party["roles"] = ["tenderer"]
                 parties.append(party)
                 tenderers.append(_org_ref(party))
                 details.append({"id": f"bid-{e.participant_id}",
-                                "status": "valid" if e.passed else "disqualified",
+                                "status": "valid" if passed[e.participant_id]
+                                else "disqualified",
                                 "tenderers": [_org_ref(party)],
                                 "value": ocds.money(e.offer_amount)})
             tender_data["tenderers"] = tenderers
             bids["details"] = details
         release["bids"] = bids
 
-    winner = next((e for e in evaluations if e.award == Evaluation.Award.WINNER), None)
-    if announced and winner is not None:
-        supplier_id = f"vendor-{winner.participant.vendor_id}"
+    awards: list[dict[str, Any]] = []
+    for reevaluation in history.reevaluations:
+        # Each result a re-evaluation withdrew stays in the record, cancelled.
+        if reevaluation is pending:
+            break
+        if reevaluation.withdrawn_winner is None:
+            continue
+        awards.append(_award(
+            tender, reevaluation.round - 1, reevaluation.withdrawn_winner.vendor,
+            reevaluation.withdrawn_price, status="cancelled", date=reevaluation.opened_at,
+            announced_at=reevaluation.withdrawn_announced_at, url=public_url))
+    if pending is not None and pending.withdrawn_winner is not None:
+        supplier: Vendor | None = pending.withdrawn_winner.vendor
+        price, round_ = pending.withdrawn_price, pending.round - 1
+    else:
+        winner = next((e for e in evaluations if e.award == Evaluation.Award.WINNER), None)
+        supplier = winner.participant.vendor if winner else None
+        price, round_ = (winner.evaluated_price if winner else None), tender.evaluation_round
+    award: dict[str, Any] | None = None
+    if announced and supplier is not None:
+        supplier_id = f"vendor-{supplier.pk}"
         for party in parties:
             if party["id"] == supplier_id:
                 party["roles"] = ["tenderer", "supplier"]
         award_status = "active" if letter else "pending"
         if ended and tender.status != Tender.Status.COMPLETED:
             award_status = "cancelled"
-        award: dict[str, Any] = {
-            "id": f"{tender.code}-1",
-            "title": f"Pemenang {tender.name}",
-            "status": award_status,
-            "date": ocds.iso(history.award_letter_at if letter else tender.winner_announced_at),
-            "value": ocds.money(winner.evaluated_price),
-            "suppliers": [{"id": supplier_id, "name": winner.participant.vendor.name}],
-            "documents": [{
-                "id": "award-notice", "documentType": "awardNotice",
-                "title": f"Pengumuman pemenang {tender.name}", "url": public_url,
-                "datePublished": ocds.iso(tender.winner_announced_at), "format": "text/html",
-                "language": ocds.LANGUAGE,
-            }],
-        }
+        award = _award(tender, round_, supplier, price, status=award_status,
+                       date=history.award_letter_at if letter else announced_at,
+                       announced_at=announced_at, url=public_url)
+        awards.append(award)
+    if awards:
+        release["awards"] = awards
+    if award is not None:
         if contract is not None:
             award["contractPeriod"] = {"startDate": ocds.iso_day(contract.starts_on),
                                        "endDate": ocds.iso_day(contract.ends_on, end=True)}
-        release["awards"] = [award]
         if contract is not None:
             release["contracts"] = [{
                 "id": f"{tender.code}-1",
@@ -538,6 +579,29 @@ def _snapshot(history: History, as_of: dt.datetime | None) -> dict[str, Any]:
     if related:
         release["relatedProcesses"] = related
     return release
+
+
+def _award(tender: Tender, round_: int, supplier: Vendor, price: Decimal | None, *,
+           status: str, date: dt.datetime | None, announced_at: dt.datetime | None,
+           url: str) -> dict[str, Any]:
+    """One award: round 1 keeps the id it always had; a re-evaluation's result is a new
+    award (the one it withdrew stays, cancelled)."""
+    award: dict[str, Any] = {
+        "id": f"{tender.code}-{round_}",
+        "title": f"Pemenang {tender.name}",
+        "status": status,
+        "date": ocds.iso(date),
+        "suppliers": [{"id": f"vendor-{supplier.pk}", "name": supplier.name}],
+        "documents": [{
+            "id": "award-notice", "documentType": "awardNotice",
+            "title": f"Pengumuman pemenang {tender.name}", "url": url,
+            "datePublished": ocds.iso(announced_at), "format": "text/html",
+            "language": ocds.LANGUAGE,
+        }],
+    }
+    if price is not None:
+        award["value"] = ocds.money(price)
+    return award
 
 
 def release_for(history: History, event: Event) -> dict[str, Any]:

@@ -118,11 +118,16 @@ def clarification_minutes(tender: Tender, questions: Sequence[Question]) -> PdfD
     return doc
 
 
-def evaluation_minutes(tender: Tender, evaluations: Sequence[Evaluation]) -> PdfDocument:
+def evaluation_minutes(tender: Tender, evaluations: Sequence[Evaluation], *,
+                       replaces: str = "", reason: str = "") -> PdfDocument:
     doc = PdfDocument(title=_("MINUTES OF THE SELECTION RESULT (BERITA ACARA HASIL "
                               "PEMILIHAN)"))
     doc.paragraph(_("The committee %(committee)s has evaluated the bids of the tender below "
                     "and records the result.") % {"committee": tender.committee.name})
+    if replaces or reason:
+        doc.paragraph(_("Re-evaluation after an upheld objection. These minutes replace the "
+                        "minutes %(number)s. Reason: %(reason)s")
+                      % {"number": replaces or "-", "reason": reason or "-"})
     doc.key_values(_tender_facts(tender))
     doc.section(_("Evaluation of the bids"))
 

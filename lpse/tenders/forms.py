@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -30,6 +30,9 @@ from lpse.tenders.schedule import StageWindow
 from lpse.tenders.services.prequalification import SUBMISSION_POLICY
 from lpse.tenders.stages import StageCode, StagePlan
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 MONEY_FIELD: dict[str, Any] = {"max_digits": 18, "decimal_places": 2, "min_value": 0}
 
 
@@ -45,7 +48,7 @@ class DateTimeLocalInput(forms.DateTimeInput):
         return super().format_value(value)  # type: ignore[no-any-return]
 
 
-def _datetime_field(label: str) -> forms.DateTimeField:
+def _datetime_field(label: StrOrPromise) -> forms.DateTimeField:
     return forms.DateTimeField(label=label, widget=DateTimeLocalInput(),
                                input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
 
@@ -294,6 +297,16 @@ class QualificationEvaluationForm(forms.Form):
 class ObjectionAnswerForm(forms.Form):
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}))
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Objection.Outcome.choices)
+
+
+class ReevaluationForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for the re-evaluation"),
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Published in the schedule's change history and "
+                                         "printed on the new minutes."))
+    announce_at = _datetime_field(_("New winner announcement (WIB)"))
+    announce_at.help_text = _("The winner determination runs until then; a new objection "
+                              "period starts with the announcement.")
 
 
 class ContractForm(forms.Form):

@@ -167,6 +167,7 @@ def change_issues(
     plan: StagePlan,
     *,
     now: datetime,
+    reopened: Collection[StageCode] = (),
 ) -> list[ScheduleIssue]:
     """The rules of a schedule change on a published tender (Lampiran III 3.5–3.6).
 
@@ -174,12 +175,15 @@ def change_issues(
     - a stage that has started keeps its start;
     - once the upload has begun its deadline can only be extended;
     - the resulting schedule obeys every rule of `schedule_issues` for the changed stages.
+
+    `reopened` stages are exempt from the first two rules: a re-evaluation after an upheld
+    objection schedules the winner determination and what follows it again.
     """
     changed = {stage for stage, window in new.items() if old.get(stage) != window}
     issues: list[ScheduleIssue] = []
     for stage in sorted(changed, key=STAGE_ORDER.index):
         before, after = old.get(stage), new[stage]
-        if before is None:
+        if before is None or stage in reopened:
             continue
         if before.ends_at <= now:
             issues.append(ScheduleIssue(stage, "ended", _(
@@ -273,20 +277,41 @@ def default_schedule(plan: StagePlan, start: datetime) -> dict[StageCode, StageW
         proof_end = at_least(StageCode.QUALIFICATION_PROOF, eval_end)
         windows[StageCode.QUALIFICATION_PROOF] = StageWindow(eval_end, proof_end)
         decision_start = proof_end
-    decision_end = at_least(StageCode.WINNER_DECISION, decision_start)
-    windows[StageCode.WINNER_DECISION] = StageWindow(decision_start, decision_end)
+    windows.update(award_windows(plan, decision_start))
+    return {stage: windows[stage] for stage in plan.stages}
+
+
+#: The stages from the winner determination on: those a re-evaluation schedules again.
+AWARD_STAGES = (StageCode.WINNER_DECISION, StageCode.WINNER_ANNOUNCEMENT, StageCode.OBJECTION,
+                StageCode.AWARD_LETTER, StageCode.CONTRACT_SIGNING)
+
+
+def award_windows(plan: StagePlan, decision_start: datetime,
+                  announce_at: datetime | None = None) -> dict[StageCode, StageWindow]:
+    """The winner determination and what follows it, each stage at its minimum: the
+    announcement at `announce_at` (or as soon as the determination may end), the objection
+    period from then, the letter of award and the contract after it."""
+    mins = plan.min_durations
+
+    def at_least(stage: StageCode, begin: datetime) -> datetime:
+        return earliest_end(begin, mins[stage]) if stage in mins else begin + timedelta(
+            minutes=30)
+
+    decision_end = max(at_least(StageCode.WINNER_DECISION, decision_start),
+                       announce_at or decision_start)
+    windows = {StageCode.WINNER_DECISION: StageWindow(decision_start, decision_end)}
     ann_w_end = at_least(StageCode.WINNER_ANNOUNCEMENT, decision_end)
     windows[StageCode.WINNER_ANNOUNCEMENT] = StageWindow(decision_end, ann_w_end)
     award_start = ann_w_end
-    if uses(StageCode.OBJECTION):
-        objection_end = deadline(at_least(StageCode.OBJECTION, decision_end))
+    if plan.uses(StageCode.OBJECTION):
+        objection_end = next_working_moment(at_least(StageCode.OBJECTION, decision_end))
         windows[StageCode.OBJECTION] = StageWindow(decision_end, objection_end)
         award_start = max(award_start, objection_end)
     award_end = at_least(StageCode.AWARD_LETTER, award_start)
     windows[StageCode.AWARD_LETTER] = StageWindow(award_start, award_end)
     windows[StageCode.CONTRACT_SIGNING] = StageWindow(
         award_end, at_least(StageCode.CONTRACT_SIGNING, award_end))
-    return {stage: windows[stage] for stage in plan.stages}
+    return {stage: window for stage, window in windows.items() if plan.uses(stage)}
 
 
 def objection_answer_due(objection_end: datetime) -> datetime:

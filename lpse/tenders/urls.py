@@ -66,6 +66,8 @@ urlpatterns = [
     path("workspace/<int:pk>/announce/", workspace.winner_announce, name="winner_announce"),
     path("workspace/<int:pk>/objections/<int:objection_pk>/answer/",
          workspace.objection_answer, name="objection_answer"),
+    path("workspace/<int:pk>/reevaluation/", workspace.evaluation_reopen,
+         name="evaluation_reopen"),
     path("workspace/<int:pk>/fail/", workspace.fail, name="fail"),
     path("workspace/<int:pk>/cancel/", workspace.cancel, name="cancel"),
     path("workspace/<int:pk>/retender/", workspace.retender, name="retender"),

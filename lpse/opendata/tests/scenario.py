@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from lpse.accounts.models import User
 from lpse.tenders import services
-from lpse.tenders.models import Participant, Tender
+from lpse.tenders.models import Objection, Participant, Tender
 from lpse.tenders.schedule import StageWindow, change_issues
 from lpse.tenders.stages import StageCode
 from lpse.tenders.tests.factories import (
@@ -100,6 +100,32 @@ def announced(s: Scenario, clock: Any) -> None:
     services.evaluation_minutes_issue(actor=s.member, tender=s.tender)
     clock.move_to(inside(s.tender, StageCode.WINNER_ANNOUNCEMENT))
     services.tender_winner_announce(actor=s.member, tender=s.tender)
+
+
+REEVALUATION_REASON = "Sanggah CV Rekanan 0 diterima: pengalaman pemenang tidak terbukti"
+
+
+def reevaluated(s: Scenario, clock: Any) -> None:
+    """After `announced`: the first bidder's objection upheld, the result withdrawn, the
+    former winner disqualified, the new winner announced on the new schedule."""
+    tender = s.refresh()
+    clock.move_to(inside(tender, StageCode.OBJECTION))
+    objection = services.objection_file(actor=s.participants[0].vendor.account, tender=tender,
+                                        text="Pengalaman pemenang tidak benar")
+    clock.move_to(after(tender, StageCode.OBJECTION))
+    services.objection_answer(actor=s.member, objection=objection, answer="Benar",
+                              outcome=Objection.Outcome.ACCEPTED)
+    clock.shift(dt.timedelta(minutes=5))
+    services.evaluation_reopen(actor=s.member, tender=tender, reason=REEVALUATION_REASON,
+                               announce_at=timezone.now() + dt.timedelta(days=2))
+    winner = tender.evaluations.get(participant=s.participants[1])
+    clock.shift(dt.timedelta(minutes=5))
+    services.evaluation_record(actor=s.member, evaluation=winner, qualification_passed=False)
+    services.tender_winner_set(actor=s.member, tender=s.refresh())
+    services.evaluation_minutes_issue(actor=s.member, tender=s.tender)
+    clock.move_to(inside(s.refresh(), StageCode.WINNER_ANNOUNCEMENT))
+    services.tender_winner_announce(actor=s.member, tender=s.tender)
+    s.refresh()
 
 
 def awarded(s: Scenario, clock: Any) -> None:

@@ -141,6 +141,50 @@ def test_releases_written_late_equal_those_written_live(clock):
         "endDate"], "the first release keeps the original upload deadline"
 
 
+def test_a_reevaluation_cancels_the_award_and_a_new_one_follows(clock):
+    """An upheld objection: the announced award stays in the record, cancelled; the
+    re-evaluation's award is a new one; the releases written late equal the live ones."""
+    s = scenario.published()
+    releases_sync(tender=s.tender)
+    scenario.opened(s, clock)
+    releases_sync(tender=s.tender)
+    scenario.announced(s, clock)
+    releases_sync(tender=s.tender)
+    first_winner = s.participants[1].vendor
+    scenario.reevaluated(s, clock)
+    written = releases_sync(tender=s.tender)
+    reevaluation = s.tender.reevaluations.get()
+    assert [(r.event, r.tags) for r in written] == [
+        (f"schedule-change-{reevaluation.schedule_change_id}", ["tenderAmendment"]),
+        ("reevaluation-2", ["awardCancellation"]),
+        ("award-2", ["award"])]
+    amendment = written[0].data["tender"]["amendments"][-1]
+    assert scenario.REEVALUATION_REASON in amendment["rationale"]
+    scenario.awarded(s, clock)
+    releases_sync(tender=s.tender)
+    tender = s.refresh()
+    compiled = selectors.compiled_release(_releases(tender))
+    current = snapshot(load_history(tenders_for_history().get(pk=tender.pk)))
+    assert {k: v for k, v in compiled.items() if k not in {"tag", "id", "date", "ocid"}} \
+        == current
+    cancelled, active = compiled["awards"]
+    assert (cancelled["id"], cancelled["status"]) == (f"{tender.code}-1", "cancelled")
+    assert cancelled["suppliers"][0]["name"] == first_winner.name
+    assert (active["id"], active["status"]) == (f"{tender.code}-2", "active")
+    assert active["suppliers"][0]["name"] == s.participants[0].vendor.name
+    assert active["value"]["amount"] == int(tender.award_letter.amount)
+    statuses = {b["id"]: b["status"] for b in compiled["bids"]["details"]}
+    assert statuses[f"bid-{s.participants[1].pk}"] == "disqualified"
+    # Before the re-evaluation the withdrawn result was published with its own marks.
+    live = _releases(tender)
+    history = load_history(tenders_for_history().get(pk=tender.pk))
+    assert [release_for(history, event) for event in history.events] == live
+    first_award = next(r for r in live if r["id"].endswith("-award"))
+    assert [a["suppliers"][0]["name"] for a in first_award["awards"]] == [first_winner.name]
+    assert {b["id"]: b["status"] for b in first_award["bids"]["details"]}[
+        f"bid-{s.participants[1].pk}"] == "valid"
+
+
 def test_cancellation_and_failure_with_their_reasons_and_the_re_tender(clock):
     s = scenario.published()
     ppk = s.tender.package.ppk

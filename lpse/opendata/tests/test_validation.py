@@ -66,6 +66,11 @@ def test_every_end_state_validates(tmp_path, clock):
     scenario.opened(failed, clock)
     scenario.announced(failed, clock)
     tender_services.tender_fail(actor=failed.member, tender=failed.tender, reason="Sanggah")
+    reevaluated = scenario.published()
+    scenario.opened(reevaluated, clock)
+    scenario.announced(reevaluated, clock)
+    scenario.reevaluated(reevaluated, clock)
+    scenario.awarded(reevaluated, clock)
     releases_backfill()
     _assert_valid(tmp_path)
 

@@ -139,7 +139,8 @@ class ObjectionSerializer(serializers.ModelSerializer[Objection]):
 
     class Meta:
         model = Objection
-        fields = ["vendor", "phase", "filed_at", "text", "answer", "outcome", "answered_at"]
+        fields = ["vendor", "phase", "round", "filed_at", "text", "answer", "outcome",
+                  "answered_at"]
 
 
 class QualifiedVendorSerializer(serializers.Serializer[Any]):
@@ -159,8 +160,12 @@ class ResultsSerializer(serializers.Serializer[Any]):
     prequalification = PrequalificationResultSerializer(
         allow_null=True, help_text="Prequalification tenders, once the shortlist is decided.")
     announced_at = serializers.DateTimeField(allow_null=True)
+    evaluation_round = serializers.IntegerField(
+        help_text="1, then one more for each re-evaluation after an upheld objection to the "
+                  "winner (the earlier announcement is withdrawn).")
     evaluations = EvaluationResultSerializer(many=True)
     objections = ObjectionSerializer(
         many=True, help_text="Objections to the prequalification result (phase "
                              "'qualification') once it is decided, and to the winner (phase "
-                             "'award') once it is announced.")
+                             "'award', with the evaluation round objected to) once it is "
+                             "announced or a re-evaluation has withdrawn it.")

@@ -130,7 +130,7 @@ def tender_results(request: Request, code: str) -> Response:
     announced = tender.winner_announced_at is not None
     result = services.result_of(tender) if tender.is_prequalification else None
     phases = ([Objection.Phase.QUALIFICATION] if result else []) + (
-        [Objection.Phase.AWARD] if announced else [])
+        [Objection.Phase.AWARD] if announced or tender.evaluation_round > 1 else [])
     return Response(ResultsSerializer({
         "code": tender.code,
         "prequalification": {
@@ -139,6 +139,7 @@ def tender_results(request: Request, code: str) -> Response:
             "vendors": list(selectors.qualification_submissions_of(tender)),
         } if result else None,
         "announced_at": tender.winner_announced_at,
+        "evaluation_round": tender.evaluation_round,
         "evaluations": list(selectors.evaluations_of(tender)) if announced else [],
         "objections": list(selectors.objections_of(tender).filter(phase__in=phases)),
     }).data)

@@ -1,6 +1,13 @@
 from lpse.tenders.models.changes import ScheduleChangeItem, ScheduleChangeRequest, SopStepTiming
 from lpse.tenders.models.committees import Committee, CommitteeMember
-from lpse.tenders.models.evaluation import AwardLetter, Contract, Evaluation, Objection, OfferRecord
+from lpse.tenders.models.evaluation import (
+    AwardLetter,
+    Contract,
+    Evaluation,
+    Objection,
+    OfferRecord,
+    Reevaluation,
+)
 from lpse.tenders.models.packages import CodeSequence, Package
 from lpse.tenders.models.participation import IntegrityPact, Participant, Question
 from lpse.tenders.models.prequalification import PrequalificationResult, QualificationSubmission
@@ -22,6 +29,7 @@ __all__ = [
     "PrequalificationResult",
     "QualificationSubmission",
     "Question",
+    "Reevaluation",
     "ScheduleChangeItem",
     "ScheduleChangeRequest",
     "ScheduleStage",

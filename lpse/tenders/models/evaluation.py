@@ -119,6 +119,9 @@ class Objection(models.Model):
                                  related_name="+")
     phase = models.CharField(_("objection to"), max_length=20, choices=Phase.choices,
                              default=Phase.AWARD)
+    #: The evaluation round whose result is objected to (1, then 2, … after each
+    #: re-evaluation): one objection per participant per round.
+    round = models.PositiveSmallIntegerField(_("evaluation round"), default=1)
     filed_at = models.DateTimeField(_("filed at"), default=timezone.now)
     text = models.TextField(_("objection"))
     answer = models.TextField(_("answer"), blank=True)
@@ -139,6 +142,53 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_id}: {self.text[:40]}"
+
+
+class Reevaluation(models.Model):
+    """A re-evaluation (evaluasi ulang) after an upheld objection to the winner: the result
+    is withdrawn, the committee evaluates again and decides, announces and opens a new
+    objection period on the schedule set here (applied as a schedule change with the
+    same reason, so the public history shows it)."""
+
+    tender = models.ForeignKey("tenders.Tender", on_delete=models.PROTECT,
+                               related_name="reevaluations")
+    #: The round this re-evaluation starts (2 for the first).
+    round = models.PositiveSmallIntegerField(_("evaluation round"))
+    reason = models.TextField(_("reason"))
+    objections = models.ManyToManyField(Objection, related_name="+",
+                                        verbose_name=_("upheld objections"))
+    replaces = models.ForeignKey("core.IssuedDocument", on_delete=models.PROTECT,
+                                 null=True, blank=True, related_name="+",
+                                 verbose_name=_("minutes withdrawn"))
+    schedule_change = models.OneToOneField("tenders.ScheduleChangeRequest",
+                                           on_delete=models.PROTECT, related_name="+")
+    #: The result withdrawn (it was public: the open-data history keeps it, cancelled).
+    withdrawn_winner = models.ForeignKey("tenders.Participant", on_delete=models.PROTECT,
+                                         null=True, blank=True, related_name="+",
+                                         verbose_name=_("withdrawn winner"))
+    withdrawn_price = models.DecimalField(_("withdrawn winner's price"), null=True,
+                                          blank=True, **MONEY)
+    withdrawn_announced_at = models.DateTimeField(_("withdrawn announcement"), null=True,
+                                                  blank=True)
+    #: Whether each bid passed in the withdrawn result ({participant id: bool}).
+    withdrawn_results = models.JSONField(_("withdrawn results"), default=dict, blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+")
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["tender_id", "round"]
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "round"],
+                                    name="reevaluation_one_per_round"),
+            models.CheckConstraint(condition=~models.Q(reason=""),
+                                   name="reevaluation_has_reason"),
+        ]
+        verbose_name = _("re-evaluation")
+        verbose_name_plural = _("re-evaluations")
+
+    def __str__(self) -> str:
+        return f"{self.tender_id} round {self.round}"
 
 
 class AwardLetter(models.Model):

@@ -84,6 +84,8 @@ class Tender(TimeStampedModel):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                      null=True, blank=True, related_name="+")
+    #: 1, then one more for each re-evaluation after an upheld objection to the winner.
+    evaluation_round = models.PositiveSmallIntegerField(_("evaluation round"), default=1)
     winner_set_at = models.DateTimeField(_("winner determined at"), null=True, blank=True)
     winner_set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                       null=True, blank=True, related_name="+")

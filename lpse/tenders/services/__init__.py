@@ -20,12 +20,15 @@ from lpse.tenders.services.evaluation import (
     evaluation_minutes_issue,
     evaluation_minutes_of,
     evaluation_record,
+    evaluation_reopen,
     evaluation_start,
     objection_answer,
     objection_file,
     offer_record,
+    reevaluation_problems,
     tender_winner_announce,
     tender_winner_set,
+    upheld_objections,
 )
 from lpse.tenders.services.packages import (
     package_cancel,
@@ -81,6 +84,7 @@ __all__ = [
     "evaluation_minutes_issue",
     "evaluation_minutes_of",
     "evaluation_record",
+    "evaluation_reopen",
     "evaluation_start",
     "integrity_pact_text",
     "objection_answer",
@@ -98,6 +102,7 @@ __all__ = [
     "qualification_submit",
     "question_answer",
     "question_ask",
+    "reevaluation_problems",
     "result_of",
     "result_problems",
     "schedule_change_apply",
@@ -116,4 +121,5 @@ __all__ = [
     "tender_update_settings",
     "tender_winner_announce",
     "tender_winner_set",
+    "upheld_objections",
 ]

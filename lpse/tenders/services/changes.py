@@ -13,7 +13,8 @@ the public schedule shows per stage how many times it changed and the full histo
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -67,6 +68,34 @@ def schedule_change_request(
                if current.get(StageCode(code)) != window}
     now = timezone.now()
     raise_for(change_issues(current, changed, tender.plan, now=now))
+    request = _request_create(actor=actor, tender=tender, reason=reason, current=current,
+                              changed=changed, now=now)
+    if settings.TENDER_SCHEDULE_CHANGE_DIRECT:
+        return _apply(request=request, tender=tender, actor=actor, now=now, direct=True)
+    notifications.notify_users(notifications.application_admins(), "schedule_change_submitted",
+                               {"request": request, "tender": tender})
+    return request
+
+
+def schedule_reopen(*, actor: User, tender: Tender, windows: Mapping[StageCode, StageWindow],
+                    reason: str) -> ScheduleChangeRequest:
+    """A re-evaluation after an upheld objection schedules the winner determination and
+    what follows it again, although those stages have ended: applied at once (the
+    objection's answer is the decision), recorded, published and e-mailed as any schedule
+    change. The caller holds the tender's lock and has checked the committee."""
+    current = tender.schedule()
+    changed = {code: window for code, window in windows.items() if current.get(code) != window}
+    now = timezone.now()
+    raise_for(change_issues(current, changed, tender.plan, now=now, reopened=set(changed)))
+    request = _request_create(actor=actor, tender=tender, reason=reason, current=current,
+                              changed=changed, now=now)
+    return _apply(request=request, tender=tender, actor=actor, now=now, direct=True,
+                  reopened=set(changed))
+
+
+def _request_create(*, actor: User, tender: Tender, reason: str, current: Mapping[
+        StageCode, StageWindow], changed: Mapping[StageCode, StageWindow], now: datetime
+                    ) -> ScheduleChangeRequest:
     request = ScheduleChangeRequest(tender=tender, reason=reason, requested_by=actor,
                                     requested_at=now)
     try:
@@ -87,10 +116,6 @@ def schedule_change_request(
                  data={"tender": tender.code, "reason": reason,
                        "stages": {str(c): {"old": current[c].as_json(),
                                            "new": changed[c].as_json()} for c in changed}})
-    if settings.TENDER_SCHEDULE_CHANGE_DIRECT:
-        return _apply(request=request, tender=tender, actor=actor, now=now, direct=True)
-    notifications.notify_users(notifications.application_admins(), "schedule_change_submitted",
-                               {"request": request, "tender": tender})
     return request
 
 
@@ -140,14 +165,14 @@ def schedule_change_apply(*, actor: User, request: ScheduleChangeRequest
                   direct=False)
 
 
-def _apply(*, request: ScheduleChangeRequest, tender: Tender, actor: User, now: object,
-           direct: bool) -> ScheduleChangeRequest:
+def _apply(*, request: ScheduleChangeRequest, tender: Tender, actor: User, now: datetime,
+           direct: bool, reopened: Collection[StageCode] = ()) -> ScheduleChangeRequest:
     old, new = _item_windows(request)
     current = tender.schedule()
     if any(current.get(code) != window for code, window in old.items()):
         raise ValidationError(_("The schedule has changed since this request was made; "
                                 "reject it and ask the committee for a new one."))
-    raise_for(change_issues(current, new, tender.plan, now=timezone.now()))
+    raise_for(change_issues(current, new, tender.plan, now=timezone.now(), reopened=reopened))
     stages = {s.code: s for s in ScheduleStage.objects.select_for_update().filter(
         tender=tender, code__in=list(new))}
     for code, window in new.items():

@@ -4,13 +4,15 @@ award (SPPBJ) and the contract."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db.models import QuerySet
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lpse.audit.services import audit_record
@@ -33,10 +35,12 @@ from lpse.tenders.models import (
     OfferRecord,
     Package,
     Participant,
+    Reevaluation,
     Tender,
 )
-from lpse.tenders.schedule import objection_answer_due
+from lpse.tenders.schedule import award_windows, objection_answer_due
 from lpse.tenders.selectors import public_list_changed
+from lpse.tenders.services.changes import schedule_reopen
 from lpse.tenders.services.common import locked, require_running, require_text
 from lpse.tenders.services.prequalification import (
     pending_revision,
@@ -49,17 +53,21 @@ if TYPE_CHECKING:
     from lpse.accounts.models import User
 
 
-def _issued(tender: Tender, letter_type: str) -> IssuedDocument | None:
+def _issued(tender: Tender, letter_type: str) -> QuerySet[IssuedDocument]:
     return IssuedDocument.objects.filter(letter_type=letter_type, subject_type="tenders.tender",
-                                         subject_id=str(tender.pk)).first()
+                                         subject_id=str(tender.pk))
 
 
 def evaluation_minutes_of(tender: Tender) -> IssuedDocument | None:
-    return _issued(tender, pdfs.BAHP)
+    """The evaluation minutes of the current round: those a re-evaluation replaced stay
+    issued but no longer count."""
+    replaced = Reevaluation.objects.filter(tender=tender, replaces__isnull=False).values(
+        "replaces")
+    return _issued(tender, pdfs.BAHP).exclude(pk__in=replaced).order_by("-issued_at").first()
 
 
 def clarification_minutes_of(tender: Tender) -> IssuedDocument | None:
-    return _issued(tender, pdfs.BA_CLARIFICATION)
+    return _issued(tender, pdfs.BA_CLARIFICATION).first()
 
 
 # --- Interim seam: offers typed in at the opening --------------------------------------------
@@ -234,12 +242,17 @@ def evaluation_minutes_issue(*, actor: User, tender: Tender) -> IssuedDocument:
         raise ValidationError(_("The evaluation minutes have already been issued."))
     evaluations = list(tender.evaluations.select_related("participant__vendor").order_by(
         "rank", "offer_amount", "pk"))
+    reevaluation = tender.reevaluations.select_related("replaces").last()
+    doc = pdfs.evaluation_minutes(
+        tender, evaluations,
+        replaces=reevaluation.replaces.number if reevaluation and reevaluation.replaces else "",
+        reason=reevaluation.reason if reevaluation else "")
+    suffix = f"-{tender.evaluation_round}" if tender.evaluation_round > 1 else ""
     document = document_issue(letter_type=pdfs.BAHP, code=pdfs.LETTER_CODES[pdfs.BAHP],
-                              doc=pdfs.evaluation_minutes(tender, evaluations),
-                              filename=f"BAHP-{tender.code}.pdf", issued_by=actor,
-                              subject=tender)
+                              doc=doc, filename=f"BAHP-{tender.code}{suffix}.pdf",
+                              issued_by=actor, subject=tender)
     audit_record(action="tenders.evaluation_minutes_issued", actor=actor, target=tender,
-                 data={"document": document.number})
+                 data={"document": document.number, "round": tender.evaluation_round})
     return document
 
 
@@ -282,12 +295,14 @@ def objection_file(*, actor: User, tender: Tender, text: str) -> Objection:
                                 "winner announcement."))
     if not tender.evaluations.filter(participant=participant).exists():
         raise PermissionDenied(_("Only bidders may object to the result."))
-    if tender.objections.filter(participant=participant, phase=Objection.Phase.AWARD).exists():
+    if tender.objections.filter(participant=participant, phase=Objection.Phase.AWARD,
+                                round=tender.evaluation_round).exists():
         raise ValidationError(_("Your company has already filed an objection."))
     objection = Objection.objects.create(tender=tender, participant=participant,
-                                         filed_by=actor, text=text)
+                                         filed_by=actor, text=text,
+                                         round=tender.evaluation_round)
     audit_record(action="tenders.objection_filed", actor=actor, target=objection,
-                 data={"tender": tender.code})
+                 data={"tender": tender.code, "round": objection.round})
     window = tender.stage_window(StageCode.OBJECTION)
     notifications.notify_committee(tender, "objection_filed", {
         "objection": objection,
@@ -320,6 +335,89 @@ def objection_answer(*, actor: User, objection: Objection, answer: str, outcome:
     return objection
 
 
+# --- Re-evaluation (evaluasi ulang) -----------------------------------------------------------
+
+
+def upheld_objections(tender: Tender) -> list[Objection]:
+    """Objections to the current round's winner that the committee upheld."""
+    return list(tender.objections.filter(
+        phase=Objection.Phase.AWARD, outcome=Objection.Outcome.ACCEPTED,
+        round=tender.evaluation_round).select_related("participant__vendor"))
+
+
+def reevaluation_problems(tender: Tender) -> list[str]:
+    problems = []
+    if tender.status != Tender.Status.PUBLISHED:
+        problems.append(_("The tender is not running."))
+    if not upheld_objections(tender):
+        problems.append(_("No objection to the winner has been upheld."))
+    if tender.plan.uses(StageCode.OBJECTION) and not tender.stage_ended(StageCode.OBJECTION):
+        problems.append(_("The objection period has not ended."))
+    if tender.objections.filter(phase=Objection.Phase.AWARD, round=tender.evaluation_round,
+                                outcome="").exists():
+        problems.append(_("Answer every objection first."))
+    if hasattr(tender, "award_letter"):
+        problems.append(_("The letter of award has already been issued."))
+    return problems
+
+
+@transaction.atomic
+def evaluation_reopen(*, actor: User, tender: Tender, reason: str, announce_at: datetime
+                      ) -> Reevaluation:
+    """Evaluate again after an upheld objection to the winner (evaluasi ulang): the winner,
+    the reserves and the announcement are withdrawn (the minutes stay issued, marked as
+    replaced), the evaluation opens again, and the winner determination, the announcement
+    at `announce_at`, a new objection period, the letter of award and the contract are
+    scheduled again — a schedule change with the reason, e-mailed to every participant."""
+    tender = locked(tender)
+    access_tender_as_committee(user=actor, tender=tender)
+    reason = require_text(reason, "reason")
+    problems = reevaluation_problems(tender)
+    if problems:
+        raise ValidationError(problems)
+    upheld = upheld_objections(tender)
+    now = timezone.now()
+    if announce_at is None or announce_at <= now:
+        raise ValidationError({"announce_at": _("The new announcement must be in the "
+                                                "future.")})
+    replaces = evaluation_minutes_of(tender)
+    windows = award_windows(tender.plan, now.replace(microsecond=0), announce_at)
+    with translation.override(settings.LANGUAGE_CODE):
+        change_reason = _("Re-evaluation after an upheld objection: %(reason)s") % {
+            "reason": reason}
+    try:
+        request = schedule_reopen(actor=actor, tender=tender, windows=windows,
+                                  reason=change_reason)
+    except ValidationError as exc:
+        raise ValidationError(exc.messages) from exc
+    round_ = tender.evaluation_round + 1
+    winner = tender.evaluations.filter(award=Evaluation.Award.WINNER).first()
+    reevaluation = Reevaluation.objects.create(
+        tender=tender, round=round_, reason=reason, replaces=replaces,
+        schedule_change=request, opened_by=actor, opened_at=now,
+        withdrawn_winner_id=winner.participant_id if winner else None,
+        withdrawn_price=winner.evaluated_price if winner else None,
+        withdrawn_announced_at=tender.winner_announced_at,
+        withdrawn_results={str(e.participant_id): e.passed for e in tender.evaluations.all()})
+    reevaluation.objections.set(upheld)
+    previous = list(tender.evaluations.filter(award__isnull=False).values_list(
+        "participant_id", "award"))
+    tender.evaluations.update(award=None)
+    tender.evaluation_round = round_
+    tender.winner_set_at = tender.winner_set_by = None
+    tender.winner_announced_at = tender.winner_announced_by = None
+    tender.save(update_fields=["evaluation_round", "winner_set_at", "winner_set_by",
+                               "winner_announced_at", "winner_announced_by", "updated_at"])
+    audit_record(action="tenders.evaluation_reopened", actor=actor, target=tender,
+                 data={"round": round_, "reason": reason,
+                       "objections": [o.pk for o in upheld],
+                       "withdrawn": dict(previous),
+                       "replaces": replaces.number if replaces else "",
+                       "schedule_change": request.pk,
+                       "announce_at": windows[StageCode.WINNER_ANNOUNCEMENT].starts_at})
+    return reevaluation
+
+
 # --- Award ---------------------------------------------------------------------------------
 
 
@@ -335,9 +433,7 @@ def award_problems(tender: Tender) -> list[str]:
         problems.append(_("The objection period has not ended."))
     if tender.objections.filter(outcome="").exists():
         problems.append(_("An objection has not been answered yet."))
-    if tender.objections.filter(outcome=Objection.Outcome.ACCEPTED,
-                                phase=Objection.Phase.AWARD).exists() or (
-            tender.is_prequalification and pending_revision(tender)):
+    if upheld_objections(tender) or (tender.is_prequalification and pending_revision(tender)):
         problems.append(_("An objection was upheld: the committee must evaluate again or "
                           "declare the tender failed."))
     if hasattr(tender, "award_letter"):

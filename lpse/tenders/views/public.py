@@ -190,7 +190,9 @@ def public_detail(request: HttpRequest, code: str) -> HttpResponse:
                      and participant is None and services.can_join(tender)),
         "evaluations": evaluations,
         "objections": list(selectors.objections_of(tender).filter(
-            phase=Objection.Phase.AWARD)) if _results_visible(tender) else [],
+            phase=Objection.Phase.AWARD)) if _results_visible(tender)
+        or tender.evaluation_round > 1 else [],
+        "reevaluation": tender.reevaluations.last() if tender.evaluation_round > 1 else None,
         "contract": getattr(tender, "contract", None),
         "retender": Tender.objects.filter(previous=tender).only("code", "name").first(),
         "now": now,
@@ -218,7 +220,8 @@ def public_detail(request: HttpRequest, code: str) -> HttpResponse:
                       and tender.in_stage(StageCode.OBJECTION, now)
                       and tender.evaluations.filter(participant=participant).exists()
                       and not tender.objections.filter(
-                          participant=participant, phase=Objection.Phase.AWARD).exists())
+                          participant=participant, phase=Objection.Phase.AWARD,
+                          round=tender.evaluation_round).exists())
         context["objection_form"] = ObjectionForm() if may_object else None
         context["submitted"] = participant.pk in bid_source().submitted_participant_ids(tender)
     return render(request, "tenders/public_detail.html", context)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from lpse.accounts.access import request_user
 from lpse.accounts.roles import Perm, has_perm
+from lpse.core import calendar
 from lpse.core.tables import FilteredTableView
 from lpse.tenders import selectors, services
 from lpse.tenders.access import is_committee_member
@@ -32,6 +34,7 @@ from lpse.tenders.forms import (
     OfferForm,
     QualificationEvaluationForm,
     ReasonForm,
+    ReevaluationForm,
     ScheduleForm,
     TenderSettingsForm,
     add_service_errors,
@@ -135,6 +138,9 @@ def _workspace_context(request: HttpRequest, tender: Tender,
         "award_problems": services.award_problems(tender) if tender.winner_announced_at
         else [],
         "award_letter": getattr(tender, "award_letter", None),
+        "reevaluations": list(tender.reevaluations.select_related("replaces", "opened_by")),
+        "reevaluation_form": ReevaluationForm(initial={"announce_at": _default_announcement(now)})
+        if member and not services.reevaluation_problems(tender) else None,
         "contract": getattr(tender, "contract", None),
         "reason_form": ReasonForm(),
         "retender": Tender.objects.filter(previous=tender).first(),
@@ -362,6 +368,29 @@ def objection_answer(request: HttpRequest, pk: int, objection_pk: int) -> HttpRe
     return run_service(request, lambda: services.objection_answer(
         actor=request_user(request), objection=objection, **form.cleaned_data),
         _("The answer has been published."), _back(tender, "objections"))
+
+
+def _default_announcement(now: datetime) -> datetime:
+    """Two working days for the re-evaluation, then the announcement at opening time."""
+    opening, _closing = calendar.service_hours()
+    day = calendar.add_working_days(calendar.to_wib(now).date(), 2)
+    return datetime.combine(day, opening, tzinfo=calendar.WIB)
+
+
+@require_POST
+@login_required
+def evaluation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    tender = _tender_as_member(request, pk)
+    form = ReevaluationForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect(_back(tender, "reevaluation"))
+    return run_service(request, lambda: services.evaluation_reopen(
+        actor=request_user(request), tender=tender, **form.cleaned_data),
+        _("The result has been withdrawn and the evaluation reopened; every participant has "
+          "been told the new schedule."), _back(tender, "evaluation"))
 
 
 @login_required
