@@ -248,7 +248,9 @@ def test_schedule_change_with_reason_is_applied_and_participants_emailed(new_pag
     expect(public.get_by_test_id("changes-upload")).to_have_text("diubah 0 kali")
 
 
-def test_objection_is_filed_answered_and_public(new_page, clock, smtp):
+def _announced(clock):
+    """A tender whose winner (PT Medika Priangan, 850 M) is announced; CV Mitra Karya
+    (900 M) lost."""
     from decimal import Decimal
 
     from lpse.tenders import services
@@ -271,6 +273,11 @@ def test_objection_is_filed_answered_and_public(new_page, clock, smtp):
     services.evaluation_minutes_issue(actor=chair, tender=tender)
     clock.move_to(inside(tender, StageCode.WINNER_ANNOUNCEMENT))
     services.tender_winner_announce(actor=chair, tender=tender)
+    return tender, loser, winner, chair
+
+
+def test_objection_is_filed_answered_and_public(new_page, clock, smtp):
+    tender, loser, winner, chair = _announced(clock)
 
     # The losing bidder files an objection during the objection period.
     clock.move_to(inside(tender, StageCode.OBJECTION, minutes=90))
@@ -296,6 +303,84 @@ def test_objection_is_filed_answered_and_public(new_page, clock, smtp):
     expect(public.locator("#result")).to_contain_text("Ditolak")
     for participant in (loser, winner):
         assert "diverifikasi dan sah" in smtp.body(smtp.to(participant.vendor.email)[-1])
+
+
+def test_upheld_objection_leads_to_a_reevaluation_and_a_new_winner(new_page, clock, smtp):
+    """5. The committee upholds an objection to the winner and evaluates again: the result
+    is withdrawn, the new schedule is public and e-mailed, the committee corrects the
+    evaluation, decides, issues new minutes and announces the new winner; the former winner
+    may object to the new result."""
+    from lpse.tenders import services
+    from lpse.tenders.models import Objection
+
+    tender, loser, winner, chair = _announced(clock)
+    clock.move_to(inside(tender, StageCode.OBJECTION, minutes=60))
+    objection = services.objection_file(actor=loser.vendor.account, tender=tender,
+                                        text="Pemenang tidak memiliki pengalaman sejenis.")
+    clock.move_to(after(tender, StageCode.OBJECTION, minutes=30))
+    services.objection_answer(actor=chair, objection=objection,
+                              answer="Benar: kontrak pengalaman tidak dapat dibuktikan.",
+                              outcome=Objection.Outcome.ACCEPTED)
+
+    page = _session(new_page, chair.username)
+    page.goto(f"/tenders/workspace/{tender.pk}/#reevaluation")
+    section = page.locator("#reevaluation")
+    expect(section).to_contain_text("Sanggah atas pemenang diterima")
+    reason = "Sanggah CV Mitra Karya diterima: pengalaman pemenang tidak terbukti."
+    page.get_by_label("Alasan evaluasi ulang").fill(reason)
+    announce = page.get_by_label("Pengumuman pemenang yang baru (WIB)")
+    proposed = announce.input_value()
+    assert proposed, "a new announcement time is proposed"
+    # An announcement in the past: refused with the reason kept as typed.
+    announce.fill("2020-01-06T10:00")
+    section.get_by_role("button", name="Evaluasi ulang").click()
+    expect(page.locator("#reevaluation .invalid-feedback, #reevaluation .alert-danger").first
+           ).to_contain_text("waktu yang akan datang")
+    expect(page.get_by_label("Alasan evaluasi ulang")).to_have_value(reason)
+    page.get_by_label("Pengumuman pemenang yang baru (WIB)").fill(proposed)
+    page.locator("#reevaluation").get_by_role("button", name="Evaluasi ulang").click()
+    expect(page.locator("#messages")).to_contain_text("evaluasi dibuka kembali")
+    expect(page.locator("#reevaluation")).to_contain_text("Putaran 2")
+    tender.refresh_from_db()
+    assert tender.evaluation_round == 2
+    assert "pengalaman pemenang tidak terbukti" in smtp.body(
+        smtp.to(winner.vendor.email)[-1])
+
+    public = new_page()
+    public.goto(f"/tenders/{tender.code}/")
+    expect(public.locator("#result")).to_contain_text("melakukan evaluasi ulang")
+    expect(public.locator("#results-table")).to_have_count(0)
+    public.goto(f"/tenders/{tender.code}/schedule/")
+    expect(public.get_by_test_id("changes-objection")).to_have_text("diubah 1 kali")
+
+    # The committee corrects the former winner's qualification and decides again.
+    page.goto(f"/tenders/workspace/{tender.pk}/")
+    page.get_by_role("link", name="Evaluasi PT Medika Priangan").click()
+    page.get_by_label("Evaluasi kualifikasi").select_option(label="Gugur")
+    page.get_by_label("Catatan kualifikasi").fill("Pengalaman sejenis tidak terbukti.")
+    page.get_by_role("button", name="Simpan evaluasi").click()
+    _ok(page)
+    page.get_by_role("button", name="Tetapkan pemenang dan cadangan").click()
+    _ok(page)
+    page.get_by_role("button", name="Terbitkan BAHP (PDF)").click()
+    _ok(page)
+    tender.refresh_from_db()
+    clock.move_to(inside(tender, StageCode.WINNER_ANNOUNCEMENT, minutes=5))
+    page = _session(new_page, chair.username)
+    page.goto(f"/tenders/workspace/{tender.pk}/")
+    page.get_by_role("button", name="Umumkan pemenang").click()
+    _ok(page)
+    public.goto(f"/tenders/{tender.code}/")
+    expect(public.locator("#results-table tr.table-success")).to_contain_text("CV Mitra Karya")
+
+    # A new objection period: the former winner objects to the new result.
+    clock.move_to(inside(tender, StageCode.OBJECTION, minutes=60))
+    vendor_page = _session(new_page, winner.vendor.account.username)
+    vendor_page.goto(f"/tenders/{tender.code}/")
+    vendor_page.get_by_label("Sanggahan Anda").fill("Pengalaman kami sah dan terdaftar.")
+    vendor_page.get_by_role("button", name="Kirim sanggah").click()
+    expect(vendor_page.locator("#messages")).to_contain_text("Sanggah Anda telah dikirim")
+    assert tender.objections.filter(participant=winner, round=2).exists()
 
 
 def test_prequalification_submission_evaluation_result_and_only_the_shortlist_bids(

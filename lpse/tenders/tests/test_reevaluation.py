@@ -175,8 +175,10 @@ def test_reevaluation_through_the_workspace(clock, client_for):
     page = client.get(reverse("tenders:workspace", args=[tender.pk])).content.decode()
     url = reverse("tenders:evaluation_reopen", args=[tender.pk])
     assert url in page
-    response = client.post(url, {"reason": "", "announce_at": ""})
-    assert response.status_code == 302
+    response = client.post(url, {"reason": "Sanggah diterima", "announce_at": "2020-01-06T10:00"})
+    assert response.status_code == 422
+    assert "Sanggah diterima" in response.content.decode(), "the reason is kept as typed"
+    assert "waktu yang akan datang" in response.content.decode()
     tender.refresh_from_db()
     assert tender.evaluation_round == 1
     announce = timezone.localtime(timezone.now() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")

@@ -139,10 +139,13 @@ def _workspace_context(request: HttpRequest, tender: Tender,
         else [],
         "award_letter": getattr(tender, "award_letter", None),
         "reevaluations": list(tender.reevaluations.select_related("replaces", "opened_by")),
-        "reevaluation_form": ReevaluationForm(initial={"announce_at": _default_announcement(now)})
+        "reevaluation_form": ReevaluationForm(
+            auto_id=REEVALUATION_ID, initial={"announce_at": _default_announcement(now)})
         if member and not services.reevaluation_problems(tender) else None,
         "contract": getattr(tender, "contract", None),
-        "reason_form": ReasonForm(),
+        # Distinct ids: the document form on the same page has a "reason" field too.
+        "fail_form": ReasonForm(auto_id="fail-%s"),
+        "cancel_form": ReasonForm(auto_id="cancel-%s"),
         "retender": Tender.objects.filter(previous=tender).first(),
     }
     if tender.is_prequalification and tender.published_at:
@@ -370,6 +373,9 @@ def objection_answer(request: HttpRequest, pk: int, objection_pk: int) -> HttpRe
         _("The answer has been published."), _back(tender, "objections"))
 
 
+REEVALUATION_ID = "reevaluation-%s"
+
+
 def _default_announcement(now: datetime) -> datetime:
     """Two working days for the re-evaluation, then the announcement at opening time."""
     opening, _closing = calendar.service_hours()
@@ -380,17 +386,23 @@ def _default_announcement(now: datetime) -> datetime:
 @require_POST
 @login_required
 def evaluation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """Refused input re-renders the workspace with the form as typed (nothing lost)."""
     tender = _tender_as_member(request, pk)
-    form = ReevaluationForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
-        return redirect(_back(tender, "reevaluation"))
-    return run_service(request, lambda: services.evaluation_reopen(
-        actor=request_user(request), tender=tender, **form.cleaned_data),
-        _("The result has been withdrawn and the evaluation reopened; every participant has "
-          "been told the new schedule."), _back(tender, "evaluation"))
+    form = ReevaluationForm(request.POST, auto_id=REEVALUATION_ID)
+    if form.is_valid():
+        try:
+            services.evaluation_reopen(actor=request_user(request), tender=tender,
+                                       **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The result has been withdrawn and the evaluation "
+                                        "reopened; every participant has been told the new "
+                                        "schedule."))
+            return redirect(_back(tender, "evaluation"))
+    context = _workspace_context(request, tender)
+    context["reevaluation_form"] = form
+    return render(request, "tenders/workspace.html", context, status=422)
 
 
 @login_required
