@@ -99,7 +99,7 @@ TRIGGER_ACTIONS = frozenset({
     "tenders.tender_published", "tenders.addendum_published", "tenders.schedule_changed",
     "tenders.evaluation_started", "tenders.winner_announced", "tenders.award_letter_issued",
     "tenders.contract_recorded", "tenders.tender_failed", "tenders.tender_cancelled",
-    "tenders.evaluation_reopened",
+    "tenders.evaluation_reopened", "tenders.document_uploaded",
 })
 
 
@@ -211,6 +211,10 @@ def process_events(history: History) -> list[Event]:
         if document.is_addendum:
             events.append(Event(f"addendum-{document.version}", at(document.uploaded_at),
                                 ("tenderAmendment",), 1))
+        elif document.uploaded_at > published:
+            # A prequalification's selection documents, added before the shortlist.
+            events.append(Event(f"documents-{document.version}", at(document.uploaded_at),
+                                ("tenderUpdate",), 1))
     for change in history.changes:
         events.append(Event(f"schedule-change-{change.pk}", at(change.decided_at),
                             ("tenderAmendment",), 2))
@@ -365,14 +369,16 @@ def _snapshot(history: History, as_of: dt.datetime | None) -> dict[str, Any]:
     for before, event in zip(history.events, history.events[1:], strict=False):
         previous_release[event.key] = history.release_id(before)
     for document in history.documents:
-        if document.is_addendum and not _done(document.uploaded_at, as_of):
-            continue
         published = max(document.uploaded_at, tender.published_at)  # type: ignore[type-var]
+        if not _done(published, as_of):
+            continue
         description = f"Versi {document.version}. SHA-256: {document.file.sha256}"
         if document.is_addendum:
             description = f"Adendum. {document.reason} ({description})"
         documents.append({
-            "id": f"tender-documents-v{document.version}", "documentType": "biddingDocuments",
+            "id": f"tender-documents-v{document.version}",
+            "documentType": "eligibilityCriteria"
+            if document.kind == TenderDocument.Kind.QUALIFICATION else "biddingDocuments",
             "title": document.title, "description": description,
             "url": ocds.absolute("tenders:document_download", tender.code, document.version),
             "datePublished": ocds.iso(published), "format": document.file.content_type,

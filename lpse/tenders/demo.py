@@ -33,6 +33,7 @@ from lpse.tenders.models import (
     Package,
     ScheduleStage,
     Tender,
+    TenderDocument,
 )
 from lpse.tenders.schedule import StageWindow, change_issues, default_schedule
 from lpse.tenders.services.tenders import sync_upload_window
@@ -297,7 +298,11 @@ def _seed_prequalified(context: DemoContext, committee: Committee, base: dict[st
         services.schedule_set(actor=chair, tender=tender, windows=windows)
         services.document_add(actor=chair, tender=tender, source=io.BytesIO(DEMO_PDF),
                               filename=f"Dokumen-Kualifikasi-{rup}.pdf",
-                              title="Dokumen Kualifikasi")
+                              title="Dokumen Kualifikasi",
+                              kind=TenderDocument.Kind.QUALIFICATION)
+        services.document_add(actor=chair, tender=tender, source=io.BytesIO(DEMO_PDF),
+                              filename=f"Dokumen-Pemilihan-{rup}.pdf",
+                              title="Dokumen Pemilihan (untuk peserta yang lulus prakualifikasi)")
         services.tender_publish(actor=chair, tender=tender)
         _walk_prequalification(context, tender, target)
 

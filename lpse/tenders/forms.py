@@ -25,7 +25,7 @@ from lpse.core.calendar import to_wib
 from lpse.core.forms import PolicyFileField
 from lpse.core.forms import add_service_errors as core_add_service_errors
 from lpse.core.held_uploads import HeldUploadsMixin
-from lpse.tenders.models import Committee, CommitteeMember, Objection
+from lpse.tenders.models import Committee, CommitteeMember, Objection, TenderDocument
 from lpse.tenders.schedule import StageWindow
 from lpse.tenders.services.prequalification import SUBMISSION_POLICY
 from lpse.tenders.stages import StageCode, StagePlan
@@ -201,11 +201,21 @@ class DocumentForm(HeldUploadsMixin):
     """A version of the tender documents; refused (an addendum without its reason, say), the
     page keeps the file — up to 50 MB — rather than asking for it again."""
 
+    kind = forms.ChoiceField(label=_("Kind"), choices=TenderDocument.Kind.choices,
+                             initial=TenderDocument.Kind.QUALIFICATION,
+                             help_text=_("The qualification documents are for every "
+                                         "participant; the selection documents only for the "
+                                         "vendors who pass the prequalification."))
     title = forms.CharField(label=_("Title"), max_length=200,
                             initial=_("Tender documents (Dokumen Pemilihan)"))
     file = forms.FileField(label=_("File (PDF or ZIP)"))
     reason = forms.CharField(label=_("Reason for the addendum"), required=False,
                              widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, prequalification: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not prequalification:
+            del self.fields["kind"]
 
 
 class JoinForm(forms.Form):

@@ -305,3 +305,27 @@ def test_two_publishers_at_once_write_each_release_once(clock):
     assert errors == []
     assert Release.objects.filter(ocid=ocds.ocid_for(s.tender.code)).count() == 1
     assert ContractingProcess.objects.get().release_count == 1
+
+
+def test_a_prequalification_publishes_its_qualification_then_its_selection_documents(clock):
+    from lpse.tenders.models import TenderDocument
+    from lpse.tenders.tests.factories import pdf_file
+
+    s = scenario.published(prequalification=True, publish=False)
+    s.tender.documents.filter(kind=TenderDocument.Kind.SELECTION).delete()
+    tender_services.tender_publish(actor=s.member, tender=s.tender)
+    assert [r.event for r in releases_sync(tender=s.refresh())] == ["tender"]
+    clock.shift(dt.timedelta(hours=2))
+    source, name = pdf_file("pemilihan.pdf")
+    selection = tender_services.document_add(actor=s.member, tender=s.tender, source=source,
+                                             filename=name, title="Dokumen Pemilihan")
+    [release] = releases_sync(tender=s.tender)
+    assert (release.event, release.tags) == (f"documents-{selection.version}", ["tenderUpdate"])
+    types = {d["id"]: d["documentType"] for d in release.data["tender"]["documents"]}
+    assert types == {"tender-notice": "tenderNotice",
+                     "tender-documents-v1": "eligibilityCriteria",
+                     f"tender-documents-v{selection.version}": "biddingDocuments"}
+    live = _releases(s.tender)
+    history = load_history(tenders_for_history().get(pk=s.tender.pk))
+    assert [release_for(history, event) for event in history.events] == live
+    assert "tender-documents-v2" not in {d["id"] for d in live[0]["tender"]["documents"]}

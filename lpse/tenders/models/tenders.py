@@ -213,10 +213,21 @@ class ScheduleStage(models.Model):
 
 class TenderDocument(models.Model):
     """One version of the tender documents (dokumen pemilihan). After publication a new
-    version is an addendum and carries its reason."""
+    version is an addendum and carries its reason.
+
+    A prequalification has two kinds: the qualification documents (dokumen kualifikasi),
+    for every participant from the announcement, and the selection documents, for the
+    shortlist only; the first selection document may follow the publication (it is not an
+    addendum) and must exist before the shortlist is decided."""
+
+    class Kind(models.TextChoices):
+        SELECTION = "selection", _("Selection documents (Dokumen Pemilihan)")
+        QUALIFICATION = "qualification", _("Qualification documents (Dokumen Kualifikasi)")
 
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="documents")
     version = models.PositiveSmallIntegerField(_("version"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices,
+                            default=Kind.SELECTION)
     title = models.CharField(_("title"), max_length=200)
     file = models.OneToOneField("core.StoredFile", on_delete=models.PROTECT, related_name="+")
     is_addendum = models.BooleanField(_("addendum"), default=False)

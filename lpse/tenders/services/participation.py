@@ -98,8 +98,16 @@ def document_download_record(*, actor: User, document: TenderDocument,
 
     tender = document.tender
     participant = participant_of(actor, tender)
-    if participant is None and not tenders_visible_to(actor).filter(pk=tender.pk).exists():
+    official = tenders_visible_to(actor).filter(pk=tender.pk).exists()
+    if participant is None and not official:
         raise PermissionDenied(_("Join the tender to download its documents."))
+    from lpse.tenders.services.prequalification import shortlisted_ids
+    from lpse.tenders.services.tenders import document_for_shortlist
+
+    if (not official and document_for_shortlist(document)
+            and participant.pk not in shortlisted_ids(tender)):  # type: ignore[union-attr]
+        raise PermissionDenied(_("The selection documents are for the vendors who passed the "
+                                 "prequalification."))
     download = DocumentDownload.objects.create(document=document, user=actor,
                                                participant=participant,
                                                ip_address=ip_address)

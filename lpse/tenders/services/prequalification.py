@@ -25,6 +25,7 @@ from lpse.tenders.models import (
     PrequalificationResult,
     QualificationSubmission,
     Tender,
+    TenderDocument,
 )
 from lpse.tenders.schedule import objection_answer_due
 from lpse.tenders.services.common import locked, require_running, require_text
@@ -171,6 +172,9 @@ def result_problems(tender: Tender) -> list[str]:
     problems = []
     if not tender.stage_started(StageCode.QUALIFICATION_RESULT):
         problems.append(_("The prequalification result stage has not started."))
+    if not tender.documents.filter(kind=TenderDocument.Kind.SELECTION).exists():
+        problems.append(_("Upload the selection documents (Dokumen Pemilihan) first: the "
+                          "shortlist is invited with them."))
     submissions = list(tender.qualification_submissions.all())
     if any(s.passed is None for s in submissions):
         problems.append(_("Evaluate every submission first."))

@@ -20,7 +20,13 @@ from lpse.tenders import notifications
 from lpse.tenders.access import access_package_as_ppk, access_tender_as_committee
 from lpse.tenders.bidding import bid_source
 from lpse.tenders.hooks import publish_problems, run_publish_callbacks
-from lpse.tenders.models import Package, ScheduleStage, Tender, TenderDocument
+from lpse.tenders.models import (
+    Package,
+    PrequalificationResult,
+    ScheduleStage,
+    Tender,
+    TenderDocument,
+)
 from lpse.tenders.schedule import (
     StageWindow,
     addendum_min_upload_end,
@@ -29,6 +35,7 @@ from lpse.tenders.schedule import (
 from lpse.tenders.search import build_search_text
 from lpse.tenders.selectors import public_list_changed
 from lpse.tenders.services.common import locked, next_code, require_running, require_text
+from lpse.tenders.services.prequalification import shortlisted_ids
 from lpse.tenders.stages import StageCode
 
 if TYPE_CHECKING:
@@ -181,17 +188,36 @@ def schedule_set(*, actor: User, tender: Tender,
 
 @transaction.atomic
 def document_add(*, actor: User, tender: Tender, source: IO[bytes], filename: str,
-                 title: str, reason: str = "") -> TenderDocument:
+                 title: str, reason: str = "",
+                 kind: str = TenderDocument.Kind.SELECTION) -> TenderDocument:
     """A new version of the tender documents. After publication it is an addendum: it needs
     a reason, is refused once the upload has closed, and during the upload stage only when
-    bidders keep at least TENDER_ADDENDUM_MIN_UPLOAD_DAYS working days."""
+    bidders keep at least TENDER_ADDENDUM_MIN_UPLOAD_DAYS working days. A prequalification's
+    qualification documents are amended until the qualification submission closes; its
+    first selection documents may come after the publication, before the shortlist is
+    decided (not an addendum)."""
     tender = locked(tender)
     access_tender_as_committee(user=actor, tender=tender)
     title = require_text(title, "title")
+    if kind not in TenderDocument.Kind.values or (
+            kind == TenderDocument.Kind.QUALIFICATION and not tender.is_prequalification):
+        raise ValidationError({"kind": _("Qualification documents belong to a "
+                                         "prequalification.")})
     now = timezone.now()
-    is_addendum = tender.status != Tender.Status.DRAFT
-    if is_addendum:
+    published = tender.status != Tender.Status.DRAFT
+    if published:
         require_running(tender)
+    is_addendum = published and tender.documents.filter(kind=kind).exists()
+    if published and not is_addendum and PrequalificationResult.objects.filter(
+            tender_id=tender.pk).exists():
+        raise ValidationError(_("The shortlist has been decided: its documents can only be "
+                                "amended (an addendum)."))
+    if is_addendum and kind == TenderDocument.Kind.QUALIFICATION:
+        reason = require_text(reason, "reason", _("An addendum needs its reason."))
+        if tender.stage_ended(StageCode.QUALIFICATION_SUBMISSION, now):
+            raise ValidationError(_("The qualification submission has closed: the "
+                                    "qualification documents can no longer be amended."))
+    elif is_addendum:
         reason = require_text(reason, "reason", _("An addendum needs its reason."))
         upload = tender.stage_window(StageCode.UPLOAD)
         if upload is None or upload.ends_at <= now:
@@ -211,7 +237,7 @@ def document_add(*, actor: User, tender: Tender, source: IO[bytes], filename: st
         with open_stored(stored) as handle:
             check_zip(handle)
     last = tender.documents.order_by("-version").values_list("version", flat=True).first()
-    document = TenderDocument(tender=tender, version=(last or 0) + 1, title=title,
+    document = TenderDocument(tender=tender, version=(last or 0) + 1, kind=kind, title=title,
                               file=stored, is_addendum=is_addendum, reason=reason.strip(),
                               uploaded_by=actor, uploaded_at=now)
     document.full_clean()
@@ -219,15 +245,24 @@ def document_add(*, actor: User, tender: Tender, source: IO[bytes], filename: st
     audit_record(action="tenders.addendum_published" if is_addendum else
                  "tenders.document_uploaded", actor=actor, target=tender,
                  data={"version": document.version, "sha256": stored.sha256,
-                       "reason": document.reason})
+                       "reason": document.reason, "kind": kind})
     if is_addendum:
         submitted = bid_source().submitted_participant_ids(tender)
-        for participant in tender.participants.select_related("vendor", "vendor__account"):
+        readers = tender.participants.select_related("vendor", "vendor__account")
+        if document_for_shortlist(document):
+            readers = readers.filter(pk__in=shortlisted_ids(tender))
+        for participant in readers:
             notifications.notify_participants(
                 tender, "addendum", {"document": document,
                                      "already_submitted": participant.pk in submitted},
                 participants=[participant])
     return document
+
+
+def document_for_shortlist(document: TenderDocument) -> bool:
+    """A prequalification's selection documents are for the shortlist only."""
+    return (document.kind == TenderDocument.Kind.SELECTION
+            and document.tender.is_prequalification)
 
 
 def _min_days() -> int:
@@ -244,7 +279,10 @@ def publication_problems(tender: Tender) -> list[str]:
         return problems
     if tender.package.status != Package.Status.HANDED_OVER:
         problems.append(_("The package is no longer with the committee."))
-    if not tender.documents.exists():
+    if tender.is_prequalification:
+        if not tender.documents.filter(kind=TenderDocument.Kind.QUALIFICATION).exists():
+            problems.append(_("Upload the qualification documents (Dokumen Kualifikasi)."))
+    elif not tender.documents.exists():
         problems.append(_("Upload the tender documents."))
     schedule = tender.schedule()
     if not schedule:

@@ -19,7 +19,14 @@ from lpse.catalog.models import (
     SelectionMethod,
 )
 from lpse.tenders import services
-from lpse.tenders.models import Committee, CommitteeMember, Package, Participant, Tender
+from lpse.tenders.models import (
+    Committee,
+    CommitteeMember,
+    Package,
+    Participant,
+    Tender,
+    TenderDocument,
+)
 from lpse.tenders.schedule import default_schedule
 from lpse.tenders.stages import StageCode, plan_for
 from lpse.vendors.models import Vendor
@@ -118,6 +125,11 @@ def make_tender(*, start: datetime | None = None, publish: bool = True,
     windows = default_schedule(plan_for(package.method.code, prequalification=prequalification),
                                begin)
     services.schedule_set(actor=member, tender=tender, windows=windows)
+    if prequalification:
+        source, name = pdf_file("kualifikasi.pdf")
+        services.document_add(actor=member, tender=tender, source=source, filename=name,
+                              title="Dokumen Kualifikasi",
+                              kind=TenderDocument.Kind.QUALIFICATION)
     source, name = pdf_file()
     services.document_add(actor=member, tender=tender, source=source, filename=name,
                           title="Dokumen Pemilihan")

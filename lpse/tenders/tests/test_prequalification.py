@@ -15,7 +15,13 @@ from lpse.audit.models import AuditEvent
 from lpse.bids.services.upload import UploadRefused, bid_start
 from lpse.core.models import IssuedDocument
 from lpse.tenders import services
-from lpse.tenders.models import Evaluation, Objection, QualificationSubmission, Tender
+from lpse.tenders.models import (
+    Evaluation,
+    Objection,
+    QualificationSubmission,
+    Tender,
+    TenderDocument,
+)
 from lpse.tenders.schedule import default_schedule, schedule_issues
 from lpse.tenders.stages import StageCode, plan_for
 from lpse.tenders.tests.factories import (
@@ -458,3 +464,120 @@ def test_the_public_api_shows_the_prequalification_result_once_decided(clock, cl
     assert [(o["phase"], o["vendor"]) for o in body["objections"]] == [
         ("qualification", b.vendor.name)]
     assert body["evaluations"] == []
+
+
+# --- Qualification and selection documents ---------------------------------------------------
+
+
+def test_qualification_documents_belong_to_a_prequalification(clock):
+    plain = make_tender(publish=False)
+    source, name = pdf_file()
+    with pytest.raises(ValidationError) as caught:
+        services.document_add(actor=committee_member(plain), tender=plain, source=source,
+                              filename=name, title="Dokumen Kualifikasi",
+                              kind=TenderDocument.Kind.QUALIFICATION)
+    assert "kind" in caught.value.message_dict
+    draft = make_tender(prequalification=True, publish=False)
+    draft.documents.filter(kind=TenderDocument.Kind.QUALIFICATION).delete()
+    assert "Upload the qualification documents (Dokumen Kualifikasi)." in \
+        services.publication_problems(draft)
+
+
+def test_the_selection_documents_are_for_the_shortlist_only(clock, settings, client_for):
+    settings.TENDER_PREQUALIFICATION_MIN_QUALIFIED = 1
+    tender = make_tender(prequalification=True, publish=False)
+    member = committee_member(tender)
+    # Published with the qualification documents only; the selection documents follow.
+    tender.documents.filter(kind=TenderDocument.Kind.SELECTION).delete()
+    services.tender_publish(actor=member, tender=tender)
+    a, b = join(tender), join(tender)
+    clock.move_to(inside(tender, StageCode.QUALIFICATION_SUBMISSION))
+    for participant in (a, b):
+        submit_qualification(tender, participant)
+    source, name = pdf_file("pemilihan.pdf")
+    selection = services.document_add(actor=member, tender=tender, source=source,
+                                      filename=name, title="Dokumen Pemilihan")
+    assert not selection.is_addendum, "the first selection documents are not an addendum"
+    qualification = tender.documents.get(kind=TenderDocument.Kind.QUALIFICATION)
+
+    def may_download(participant, document):
+        try:
+            services.document_download_record(actor=participant.vendor.account,
+                                              document=document)
+        except PermissionDenied:
+            return False
+        return True
+
+    # Before the shortlist: every participant reads the qualification documents, nobody
+    # the selection documents; the committee reads both.
+    assert may_download(a, qualification)
+    assert not may_download(a, selection)
+    services.document_download_record(actor=member, document=selection)
+    clock.move_to(inside(tender, StageCode.QUALIFICATION_EVALUATION))
+    services.qualification_evaluate(actor=member, submission=a.qualification_submission,
+                                    passed=True)
+    services.qualification_evaluate(actor=member, submission=b.qualification_submission,
+                                    passed=False, notes="SBU tidak sesuai")
+    clock.move_to(inside(tender, StageCode.QUALIFICATION_RESULT))
+    services.prequalification_result_set(actor=member, tender=tender)
+    assert may_download(a, selection)
+    assert not may_download(b, selection)
+    assert may_download(b, qualification)
+    # The pages: a download link for the shortlist, a note for the others; the download
+    # view itself refuses (404) whoever may not read.
+    url = reverse("tenders:document_download", args=[tender.code, selection.version])
+    shortlisted, refused = client_for(a.vendor.account), client_for(b.vendor.account)
+    page = reverse("tenders:public_detail", args=[tender.code])
+    assert url in shortlisted.get(page).content.decode()
+    refused_page = refused.get(page).content.decode()
+    assert url not in refused_page
+    assert 'data-testid="shortlist-only"' in refused_page
+    assert shortlisted.get(url).status_code == 200
+    assert refused.get(url).status_code == 404
+    # After the shortlist, new selection documents are an addendum.
+    clock.move_to(inside(tender, StageCode.QUALIFICATION_OBJECTION))
+    source, name = pdf_file("pemilihan-2.pdf")
+    with pytest.raises(ValidationError, match="reason"):
+        services.document_add(actor=member, tender=tender, source=source, filename=name,
+                              title="Dokumen Pemilihan")
+
+
+def test_a_selection_addendum_is_mailed_to_the_shortlist_only(
+        clock, settings, smtp, django_capture_on_commit_callbacks):
+    tender, a, b, member, _result = _decided(clock, settings)
+    clock.move_to(inside(tender, StageCode.DOWNLOAD, minutes=30))
+    source, name = pdf_file("adendum.pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.document_add(actor=member, tender=tender, source=source, filename=name,
+                              title="Adendum Dokumen Pemilihan", reason="Perubahan BoQ")
+    assert "Perubahan BoQ" in smtp.body(smtp.to(a.vendor.email)[-1])
+    assert not any("Perubahan BoQ" in smtp.body(m) for m in smtp.to(b.vendor.email))
+
+
+def test_no_shortlist_without_the_selection_documents(clock, settings):
+    settings.TENDER_PREQUALIFICATION_MIN_QUALIFIED = 1
+    tender = make_tender(prequalification=True, publish=False)
+    member = committee_member(tender)
+    tender.documents.filter(kind=TenderDocument.Kind.SELECTION).delete()
+    services.tender_publish(actor=member, tender=tender)
+    clock.move_to(inside(tender, StageCode.QUALIFICATION_RESULT))
+    assert "Upload the selection documents (Dokumen Pemilihan) first: the shortlist is " \
+           "invited with them." in services.result_problems(tender)
+
+
+def test_the_qualification_documents_are_amended_only_while_they_can_be_submitted(clock):
+    tender = make_tender(prequalification=True)
+    member = committee_member(tender)
+    clock.move_to(inside(tender, StageCode.QUALIFICATION_SUBMISSION))
+    source, name = pdf_file("kualifikasi-2.pdf")
+    addendum = services.document_add(actor=member, tender=tender, source=source,
+                                     filename=name, title="Adendum Dokumen Kualifikasi",
+                                     reason="Syarat SBU diperbaiki",
+                                     kind=TenderDocument.Kind.QUALIFICATION)
+    assert addendum.is_addendum
+    clock.move_to(after(tender, StageCode.QUALIFICATION_SUBMISSION))
+    source, name = pdf_file("kualifikasi-3.pdf")
+    with pytest.raises(ValidationError, match="qualification submission has closed"):
+        services.document_add(actor=member, tender=tender, source=source, filename=name,
+                              title="Adendum", reason="Lagi",
+                              kind=TenderDocument.Kind.QUALIFICATION)

@@ -211,6 +211,7 @@ def public_detail(request: HttpRequest, code: str) -> HttpResponse:
         }
         if participant is not None:
             context["shortlist_problem"] = services.bid_problem(participant)
+            context["shortlisted"] = participant.pk in services.shortlisted_ids(tender)
     if participant is not None or official:
         context["questions"] = list(selectors.questions_of(tender))
     if participant is not None:

@@ -45,6 +45,7 @@ from lpse.tenders.models import (
     QualificationSubmission,
     Question,
     Tender,
+    TenderDocument,
 )
 from lpse.tenders.schedule import default_schedule
 from lpse.tenders.stages import StageCode
@@ -117,7 +118,8 @@ def _workspace_context(request: HttpRequest, tender: Tender,
         "stage": tender.current_stage(now) if tender.published_at else None,
         "schedule": tender.stages.all(),
         "documents": tender.documents.select_related("file", "uploaded_by").order_by("version"),
-        "document_form": document_form or DocumentForm(),
+        "document_form": document_form or DocumentForm(
+            prequalification=tender.is_prequalification),
         "participants": participants,
         "has_clarification": tender.plan.uses(StageCode.CLARIFICATION),
         "questions": list(selectors.questions_of(tender)),
@@ -238,13 +240,15 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     tender = _tender(request, pk)
     user = request_user(request)
     form = DocumentForm(request.POST, request.FILES,
-                        held_scope=f"tender-document:{tender.pk}:{user.pk}")
+                        held_scope=f"tender-document:{tender.pk}:{user.pk}",
+                        prequalification=tender.is_prequalification)
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            services.document_add(actor=user, tender=tender, source=upload,
-                                  filename=upload.name, title=form.cleaned_data["title"],
-                                  reason=form.cleaned_data["reason"])
+            services.document_add(
+                actor=user, tender=tender, source=upload, filename=upload.name,
+                title=form.cleaned_data["title"], reason=form.cleaned_data["reason"],
+                kind=form.cleaned_data.get("kind", TenderDocument.Kind.SELECTION))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
