@@ -77,6 +77,8 @@ CONSTRUCTION = [
      "1100000000", "failed"),
     ("DEMO-15", "Pembangunan Gapura Batas Kabupaten", "Kecamatan Cadasngampar",
      "350000000", "cancelled"),
+    ("DEMO-19", "Rehabilitasi Jaringan Irigasi Cipasang", "Kecamatan Cibugel",
+     "1450000000", "reevaluation"),
 ]
 #: Complex works tendered with a prequalification, each shown in one of its stages.
 PREQUALIFIED = [
@@ -134,7 +136,8 @@ def _vendors(context: DemoContext) -> list[User]:
 def _walk(context: DemoContext, tender: Tender, target: str) -> None:
     """Run the tender through the services up to `target`."""
     order = list(StageCode)
-    reach = len(order) if target in ("completed", "failed") else order.index(StageCode(target))
+    reach = len(order) if target in ("completed", "failed", "reevaluation") else order.index(
+        StageCode(target))
     chair = _user(context, "pokja1")
     ppk = _user(context, "ppk.dputr")
     vendors = _vendors(context)
@@ -221,6 +224,21 @@ def _walk(context: DemoContext, tender: Tender, target: str) -> None:
                              reason="Sanggah diterima; tidak ada penawaran lain yang memenuhi "
                                     "syarat kualifikasi.")
         services.tender_retender(actor=chair, tender=tender)
+        return
+    if target == "reevaluation":
+        # The objection is upheld and the committee evaluates again (evaluasi ulang): the
+        # demo leaves it in the new winner determination, the correction still to make.
+        if objection is not None:
+            services.objection_answer(actor=chair, objection=objection,
+                                      answer="Sanggah benar: kontrak pengalaman pemenang tidak "
+                                             "dapat dibuktikan.",
+                                      outcome=Objection.Outcome.ACCEPTED)
+        tender = _slide(tender, StageCode.AWARD_LETTER, minutes=10)
+        services.evaluation_reopen(
+            actor=chair, tender=tender,
+            reason="Sanggah diterima: pengalaman pekerjaan sejenis pemenang tidak terbukti; "
+                   "kualifikasi pemenang dievaluasi ulang.",
+            announce_at=timezone.now() + timedelta(days=3))
         return
     if not past(StageCode.AWARD_LETTER):
         return

@@ -22,6 +22,9 @@ def test_demo_tenders_cover_every_stage():
     submitting = Tender.objects.get(package__rup_code__startswith="DEMO-16")
     assert StageCode.QUALIFICATION_SUBMISSION in submitting.current_stages()
     assert submitting.qualification_submissions.count() == 2
+    reevaluated = Tender.objects.get(package__rup_code__startswith="DEMO-19")
+    assert reevaluated.evaluation_round == 2
+    assert reevaluated.current_stage() == StageCode.WINNER_DECISION
     shortlisted = Tender.objects.get(package__rup_code__startswith="DEMO-18")
     assert shortlisted.prequalification_result.qualified_count == 3
     statuses = set(Tender.objects.values_list("status", flat=True))
