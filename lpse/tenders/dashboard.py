@@ -23,8 +23,10 @@ def _my_tenders(request: HttpRequest) -> dict[str, Any]:
     qs = selectors.tenders_visible_to(request.user).filter(  # type: ignore[arg-type]
         status__in=[Tender.Status.DRAFT, Tender.Status.PUBLISHED]).prefetch_related("stages")
     now = timezone.now()
+    # The most recently active first; the panel links to the whole list.
     return {"rows": [(t, t.current_stage(now) if t.published_at else None)
-                     for t in qs.order_by("upload_ends_at", "pk")[:10]]}
+                     for t in qs.order_by("-updated_at", "-pk")[:10]],
+            "count": qs.count()}
 
 
 def _changes(request: HttpRequest) -> dict[str, Any]:

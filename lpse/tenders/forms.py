@@ -202,7 +202,6 @@ class DocumentForm(HeldUploadsMixin):
     page keeps the file — up to 50 MB — rather than asking for it again."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=TenderDocument.Kind.choices,
-                             initial=TenderDocument.Kind.QUALIFICATION,
                              help_text=_("The qualification documents are for every "
                                          "participant; the selection documents only for the "
                                          "vendors who pass the prequalification."))
@@ -212,10 +211,17 @@ class DocumentForm(HeldUploadsMixin):
     reason = forms.CharField(label=_("Reason for the addendum"), required=False,
                              widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, prequalification: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, prequalification: bool = False,
+                 kind: str = TenderDocument.Kind.SELECTION, **kwargs: Any) -> None:
+        """`kind`: the kind the committee most likely uploads next (a prequalification's
+        qualification documents first, then its selection documents)."""
         super().__init__(*args, **kwargs)
         if not prequalification:
             del self.fields["kind"]
+            return
+        self.fields["kind"].initial = kind
+        if kind == TenderDocument.Kind.QUALIFICATION:
+            self.fields["title"].initial = _("Qualification documents (Dokumen Kualifikasi)")
 
 
 class JoinForm(forms.Form):
@@ -306,7 +312,9 @@ class QualificationEvaluationForm(forms.Form):
 
 class ObjectionAnswerForm(forms.Form):
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}))
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=Objection.Outcome.choices)
+    # No default: the committee must choose (an upheld objection reopens the result).
+    outcome = forms.ChoiceField(label=_("Outcome"),
+                                choices=[("", _("— choose —")), *Objection.Outcome.choices])
 
 
 class ReevaluationForm(forms.Form):

@@ -176,10 +176,10 @@ def result_problems(tender: Tender) -> list[str]:
         problems.append(_("Upload the selection documents (Dokumen Pemilihan) first: the "
                           "shortlist is invited with them."))
     submissions = list(tender.qualification_submissions.all())
+    minimum = settings.TENDER_PREQUALIFICATION_MIN_QUALIFIED
     if any(s.passed is None for s in submissions):
         problems.append(_("Evaluate every submission first."))
-    minimum = settings.TENDER_PREQUALIFICATION_MIN_QUALIFIED
-    if sum(1 for s in submissions if s.passed) < minimum:
+    elif sum(1 for s in submissions if s.passed) < minimum:
         problems.append(_("Fewer than %(minimum)s vendors qualified: the prequalification has "
                           "failed; declare the tender failed and tender again.")
                         % {"minimum": minimum})

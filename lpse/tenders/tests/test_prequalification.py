@@ -581,3 +581,33 @@ def test_the_qualification_documents_are_amended_only_while_they_can_be_submitte
         services.document_add(actor=member, tender=tender, source=source, filename=name,
                               title="Adendum", reason="Lagi",
                               kind=TenderDocument.Kind.QUALIFICATION)
+
+
+def test_too_few_qualified_is_said_only_once_everything_is_evaluated(clock, settings):
+    tender, (a, b), member = _prequalified(clock, vendors=2)
+    clock.move_to(inside(tender, StageCode.QUALIFICATION_SUBMISSION))
+    for participant in (a, b):
+        submit_qualification(tender, participant)
+    clock.move_to(inside(tender, StageCode.QUALIFICATION_RESULT))
+    problems = " ".join(services.result_problems(tender))
+    assert "Evaluate every submission first." in problems
+    assert "Fewer than" not in problems
+    for participant in (a, b):
+        services.qualification_evaluate(actor=member, submission=participant
+                                        .qualification_submission, passed=True)
+    assert "Fewer than 3 vendors qualified" in " ".join(services.result_problems(tender))
+
+
+def test_the_document_form_proposes_the_kind_due_next(clock, client_for):
+    tender = make_tender(prequalification=True, publish=False)
+    member = committee_member(tender)
+    tender.documents.all().delete()
+    url = reverse("tenders:workspace", args=[tender.pk])
+    page = client_for(member).get(url).content.decode()
+    assert '<option value="qualification" selected>' in page
+    assert 'value="Dokumen Kualifikasi"' in page
+    source, name = pdf_file()
+    services.document_add(actor=member, tender=tender, source=source, filename=name,
+                          title="Dokumen Kualifikasi", kind=TenderDocument.Kind.QUALIFICATION)
+    page = client_for(member).get(url).content.decode()
+    assert '<option value="selection" selected>' in page

@@ -266,3 +266,54 @@ def test_a_refused_addendum_keeps_its_title_and_file(clock, client_for):
     addendum = tender.documents.get(version=2)
     assert addendum.is_addendum
     assert addendum.file.original_name == "Addendum-I.pdf"
+
+
+def test_the_workspace_offers_only_what_can_be_done(clock, client_for):
+    """No button or form that the service would refuse anyway."""
+    tender = make_tender()
+    member = committee_member(tender)
+    workspace = reverse("tenders:workspace", args=[tender.pk])
+    upload = reverse("tenders:document_upload", args=[tender.pk])
+    minutes = reverse("tenders:clarification_minutes", args=[tender.pk])
+    clock.move_to(inside(tender, StageCode.DOWNLOAD))
+    page = client_for(member).get(workspace).content.decode()
+    assert upload in page
+    assert minutes not in page, "the clarification has not ended"
+    clock.move_to(inside(tender, StageCode.OPENING))
+    page = client_for(member).get(workspace).content.decode()
+    assert minutes in page
+    assert upload not in page, "the upload has closed: no addendum"
+    cancelled = make_tender()
+    from lpse.tenders import services
+
+    services.tender_cancel(actor=cancelled.package.ppk, tender=cancelled, reason="Refocusing")
+    page = client_for(committee_member(cancelled)).get(
+        reverse("tenders:workspace", args=[cancelled.pk])).content.decode()
+    assert 'id="opening"' not in page
+
+
+def test_an_objection_answer_needs_an_explicit_outcome(clock, client_for):
+    from lpse.tenders import services
+    from lpse.tenders.models import Objection
+    from lpse.tenders.tests.test_services import _announced
+
+    tender, (loser, _winner), member = _announced(clock)
+    clock.move_to(inside(tender, StageCode.OBJECTION))
+    objection = services.objection_file(actor=loser.vendor.account, tender=tender, text="x")
+    client = client_for(member)
+    page = client.get(reverse("tenders:workspace", args=[tender.pk])).content.decode()
+    assert re.search(r'<option value="" selected>— pilih —</option>', page)
+    url = reverse("tenders:objection_answer", args=[tender.pk, objection.pk])
+    client.post(url, {"answer": "Jawaban"})
+    objection.refresh_from_db()
+    assert objection.outcome == ""
+    client.post(url, {"answer": "Jawaban", "outcome": Objection.Outcome.REJECTED})
+    objection.refresh_from_db()
+    assert objection.outcome == Objection.Outcome.REJECTED
+
+
+def test_the_committee_panel_links_to_every_tender(clock, client_for, many_tenders):
+    member = committee_member(many_tenders[0])
+    page = client_for(member).get(reverse("core:dashboard")).content.decode()
+    assert reverse("tenders:workspace_list") in page
+    assert "Semua 30 tender" in page

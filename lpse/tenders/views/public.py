@@ -33,9 +33,11 @@ class PublicFilterForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("Search"), required=False,
                         widget=forms.TextInput(attrs={"type": "search"}))
     category = forms.ModelChoiceField(label=pgettext_lazy("tenders", "Category"), required=False,
-                                      queryset=ProcurementCategory.objects.all())
+                                      queryset=ProcurementCategory.objects.all(),
+                                      empty_label=gettext_lazy("Any"))
     agency = forms.ModelChoiceField(label=gettext_lazy("Agency"), required=False,
-                                    queryset=Agency.objects.filter(is_active=True))
+                                    queryset=Agency.objects.filter(is_active=True),
+                                    empty_label=gettext_lazy("Any"))
     stage = forms.ChoiceField(label=gettext_lazy("Stage now"), required=False,
                               choices=[("", gettext_lazy("Any")), *list(StageCode.choices)])
     status = forms.ChoiceField(

@@ -93,6 +93,16 @@ def _tender_as_ppk(request: HttpRequest, pk: int) -> Tender:
     return tender
 
 
+def _next_document_kind(tender: Tender) -> str:
+    """A prequalification's qualification documents come first; once they exist (or can no
+    longer change) its selection documents."""
+    if tender.is_prequalification and not tender.stage_ended(
+            StageCode.QUALIFICATION_SUBMISSION) and not tender.documents.filter(
+            kind=TenderDocument.Kind.QUALIFICATION).exists():
+        return TenderDocument.Kind.QUALIFICATION
+    return TenderDocument.Kind.SELECTION
+
+
 def _back(tender: Tender, anchor: str = "") -> str:
     return reverse("tenders:workspace", args=[tender.pk]) + (f"#{anchor}" if anchor else "")
 
@@ -119,7 +129,7 @@ def _workspace_context(request: HttpRequest, tender: Tender,
         "schedule": tender.stages.all(),
         "documents": tender.documents.select_related("file", "uploaded_by").order_by("version"),
         "document_form": document_form or DocumentForm(
-            prequalification=tender.is_prequalification),
+            prequalification=tender.is_prequalification, kind=_next_document_kind(tender)),
         "participants": participants,
         "has_clarification": tender.plan.uses(StageCode.CLARIFICATION),
         "questions": list(selectors.questions_of(tender)),
@@ -132,13 +142,21 @@ def _workspace_context(request: HttpRequest, tender: Tender,
         "offer_form": OfferForm(),
         "opening_started": tender.stage_started(StageCode.OPENING, now),
         "bids_opened": source.is_opened(tender) if tender.published_at else False,
+        "show_opening": tender.status != Tender.Status.CANCELLED or (
+            tender.published_at is not None and source.is_opened(tender)),
         "evaluations": evaluations,
         "objections": list(selectors.objections_of(tender)),
         "objection_answer_form": ObjectionAnswerForm(),
         "minutes": {"clarification": services.clarification_minutes_of(tender),
                     "evaluation": services.evaluation_minutes_of(tender)},
+        # Only while the tender runs: an ended one has nothing left to award.
         "award_problems": services.award_problems(tender) if tender.winner_announced_at
-        else [],
+        and tender.is_running else [],
+        "clarification_ended": tender.stage_ended(StageCode.CLARIFICATION, now),
+        # After publication the documents change only by an addendum, refused once the
+        # upload has closed.
+        "documents_open": tender.status == Tender.Status.DRAFT or (
+            tender.is_running and not tender.stage_ended(StageCode.UPLOAD, now)),
         "award_letter": getattr(tender, "award_letter", None),
         "reevaluations": list(tender.reevaluations.select_related("replaces", "opened_by")),
         "reevaluation_form": ReevaluationForm(
