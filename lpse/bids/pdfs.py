@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from lpse.bids import serverkeys
 from lpse.bids.envelopes import envelope_count, envelope_label
@@ -76,7 +77,7 @@ def receipt_pdf(bid: Bid) -> PdfDocument:
                  split_hash(f["sealed"]["manifest_sha256"]),
                  _("server") if f["sha256_checked_by"] == "server" else _("browser")]
                 for i, f in enumerate(envelope["files"], start=1)]
-        doc.table([_("No"), _("File"), _("Size"), _("SHA-256 (document)"),
+        doc.table([pgettext("row number", "No"), _("File"), _("Size"), _("SHA-256 (document)"),
                    _("MD5 (compatibility)"), _("SHA-256 (sealed segments)"),
                    _("SHA-256 computed by")], rows)
         if "offer_form" in envelope:
@@ -130,8 +131,8 @@ def opening_minutes(opening: Opening, bids: Sequence[Bid], not_opened: Sequence[
     doc.section(_("Bids opened"))
     rows = _envelope_rows(tender, bids, envelope)
     if rows:
-        doc.table([_("No"), _("Bidder"), _("File"), _("Size"), _("SHA-256"), _("Result")],
-                  rows)
+        doc.table([pgettext("row number", "No"), _("Bidder"), _("File"), _("Size"),
+                   _("SHA-256"), _("Result")], rows)
     else:
         doc.paragraph(_("No bid was submitted."))
     if envelope == envelope_count(tender):

@@ -3,6 +3,7 @@ from __future__ import annotations
 import django_filters
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lpse.bids.models import UnopenableCase, UploadAttempt
 from lpse.core.tables import SearchFilterSet
@@ -14,7 +15,8 @@ TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 
 class CaseTable(tables.Table):
     # hx-boost off: the shared table container would otherwise swap only its own block.
-    pk = tables.Column(verbose_name=_("No"), linkify=("bids:case_detail", {"pk": tables.A("pk")}),
+    pk = tables.Column(verbose_name=pgettext_lazy("row number", "No"),
+                       linkify=("bids:case_detail", {"pk": tables.A("pk")}),
                        attrs={"a": {"hx-boost": "false"}})
     tender = tables.Column(accessor="tender__code", verbose_name=_("Tender"),
                            order_by=("tender__code",))

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from lpse.core.calendar import localdate_wib, to_wib
 from lpse.core.documents import register_document_access
@@ -79,7 +80,8 @@ def prequalification_minutes(tender: Tender, submissions: Sequence[Qualification
              _("Qualified") if s.passed else _("Not qualified"), s.notes or "-"]
             for i, s in enumerate(submissions, start=1)]
     if rows:
-        doc.table([_("No"), _("Vendor"), _("Submitted at"), _("Result"), _("Notes")], rows)
+        doc.table([pgettext("row number", "No"), _("Vendor"), _("Submitted at"), _("Result"),
+                   _("Notes")], rows)
     else:
         doc.paragraph(_("No qualification data was submitted."))
     doc.paragraph(_("Only the qualified vendors are invited to download the tender documents "
@@ -108,7 +110,8 @@ def clarification_minutes(tender: Tender, questions: Sequence[Question]) -> PdfD
              wib(q.answered_at) if q.answered_at else "-"]
             for i, q in enumerate(questions, start=1)]
     if rows:
-        doc.table([_("No"), _("Question"), _("Answer"), _("Answered at")], rows)
+        doc.table([pgettext("row number", "No"), _("Question"), _("Answer"),
+                   _("Answered at")], rows)
     else:
         doc.paragraph(_("No question was asked."))
     doc.paragraph(_("The names of the participants who asked are not disclosed. These "
