@@ -281,11 +281,6 @@ def default_schedule(plan: StagePlan, start: datetime) -> dict[StageCode, StageW
     return {stage: windows[stage] for stage in plan.stages}
 
 
-#: The stages from the winner determination on: those a re-evaluation schedules again.
-AWARD_STAGES = (StageCode.WINNER_DECISION, StageCode.WINNER_ANNOUNCEMENT, StageCode.OBJECTION,
-                StageCode.AWARD_LETTER, StageCode.CONTRACT_SIGNING)
-
-
 def award_windows(plan: StagePlan, decision_start: datetime,
                   announce_at: datetime | None = None) -> dict[StageCode, StageWindow]:
     """The winner determination and what follows it, each stage at its minimum: the

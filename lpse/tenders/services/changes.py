@@ -93,9 +93,10 @@ def schedule_reopen(*, actor: User, tender: Tender, windows: Mapping[StageCode, 
                   reopened=set(changed))
 
 
-def _request_create(*, actor: User, tender: Tender, reason: str, current: Mapping[
-        StageCode, StageWindow], changed: Mapping[StageCode, StageWindow], now: datetime
-                    ) -> ScheduleChangeRequest:
+def _request_create(*, actor: User, tender: Tender, reason: str,
+                    current: Mapping[StageCode, StageWindow],
+                    changed: Mapping[StageCode, StageWindow],
+                    now: datetime) -> ScheduleChangeRequest:
     request = ScheduleChangeRequest(tender=tender, reason=reason, requested_by=actor,
                                     requested_at=now)
     try:
