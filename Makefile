@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 
 venv: $(STAMP)  ## Create .venv with the pinned dependencies
 
-run: $(STAMP)  ## Serve the portal on http://127.0.0.1:8000/ (SQLite, worker and scheduler included)
+run: $(STAMP)  ## Serve the portal on http://127.0.0.1:8000/ (LPSE_PORT=8002 for another port; SQLite, worker and scheduler included)
 	DEBUG=$${DEBUG:-true} $(PY) manage.py prepare_embedded
 	DEBUG=$${DEBUG:-true} $(BIN)/honcho -f Procfile.embedded start
 

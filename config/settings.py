@@ -50,7 +50,10 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Port of the embedded web server (`make run`, Procfile.embedded); the default public address
+# follows it, so links and the operations self-probe reach the server that actually runs.
+LPSE_PORT = env.int("LPSE_PORT", default=8000)
+SITE_URL = (env.str("SITE_URL", default="") or f"http://127.0.0.1:{LPSE_PORT}").rstrip("/")
 
 INSTALLED_APPS = [
     # Project apps first: their translations and templates take precedence over those of

@@ -42,6 +42,24 @@ def test_secret_key_is_required_when_debug_is_off(tmp_path: Path) -> None:
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_site_url_default_follows_the_embedded_port(tmp_path: Path) -> None:
+    # `LPSE_PORT=8002 make run`: links and the operations self-probe must reach port 8002.
+    if "SITE_URL" in ((ROOT / ".env").read_text() if (ROOT / ".env").is_file() else ""):
+        pytest.skip(".env sets SITE_URL")
+    show = "from django.conf import settings; print(settings.SITE_URL, settings.LPSE_PORT)"
+    show_args = ("shell", "--no-imports", "-c", show)
+    env = {"DEBUG": "true", "LPSE_TESTING": "false", "LPSE_VAR_DIR": str(tmp_path),
+           "SITE_URL": ""}
+    result = _manage(*show_args, env={**env, "LPSE_PORT": "8002"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["http://127.0.0.1:8002", "8002"]
+    result = _manage(*show_args, env=env)
+    assert result.stdout.split() == ["http://127.0.0.1:8000", "8000"]
+    result = _manage(*show_args, env={**env, "LPSE_PORT": "8002",
+                                      "SITE_URL": "https://lpse.example.go.id/"})
+    assert result.stdout.split() == ["https://lpse.example.go.id", "8002"]
+
+
 @pytest.mark.django_db
 def test_no_missing_migrations() -> None:
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -19,7 +20,8 @@ class Command(BaseCommand):
         call_command("bootstrap_admin")
         if not options["no_demo"]:
             call_command("seed_demo")
+        # The web server of Procfile.embedded binds 127.0.0.1:$LPSE_PORT (settings.LPSE_PORT).
         self.stdout.write(self.style.SUCCESS(
-            "Starting web server, task worker and scheduler: http://127.0.0.1:8000/ "
-            "(Ctrl-C stops all three)"
+            f"Starting web server, task worker and scheduler: "
+            f"http://127.0.0.1:{settings.LPSE_PORT}/ (Ctrl-C stops all three)"
         ))
