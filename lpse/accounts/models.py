@@ -75,6 +75,29 @@ class LpseUserManager(UserManager["User"]):
         return self.get(username__iexact=username)
 
 
+#: Honorifics and titles written before a name in Indonesia (compared without dots, in lower
+#: case): Haji/Hajjah, academic titles (Drs., Dra., Dr., dr., drg., Ir., Prof.), religious
+#: and forms of address (K.H., Ustadz, Bapak, Ibu, Sdr., Tn., Ny., …). Any other abbreviation
+#: ending with a dot ("Moh.", "M.") and single letters are skipped too.
+NAME_PREFIXES = frozenset({
+    "h", "hj", "hjh", "haji", "hajjah", "drs", "dra", "dr", "drg", "ir", "prof", "kh", "kyai",
+    "ust", "ustadz", "ustadzah", "habib", "bapak", "bpk", "pak", "ibu", "bu", "sdr", "sdri",
+    "sdra", "tn", "ny", "nn", "raden", "rd", "apt", "ns", "mr", "mrs", "ms",
+})
+
+
+def first_name_of(full_name: str) -> str:
+    """The first name in an Indonesian full name, skipping the titles before it and the
+    degrees after the first comma: "Dr. Ir. H. Asep Suryana, M.T." → "Asep"; "" if none."""
+    name = full_name.split(",", 1)[0]
+    for word in name.replace(".", ". ").split():
+        bare = word.strip(".").lower()
+        if word.endswith(".") or len(bare) <= 1 or bare in NAME_PREFIXES:
+            continue
+        return word.strip("'\"()")
+    return ""
+
+
 class User(AbstractUser):
     """Every person who logs in: LPSE officers, agency officials, vendor users, auditors.
 
@@ -131,7 +154,9 @@ class User(AbstractUser):
         return self.full_name
 
     def get_short_name(self) -> str:
-        return self.full_name.split(" ")[0] if self.full_name else self.username
+        """How to greet the user: the first name, without honorifics or academic titles
+        ("Drs. H. Asep Suryana, M.Si." → "Asep"); the user ID when the name has none."""
+        return first_name_of(self.full_name) or self.username
 
     @cached_property
     def role_set(self) -> frozenset[Role]:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lpse.accounts.models import Agency, User
 from lpse.accounts.roles import Role
-from lpse.core.tables import SearchFilterSet
+from lpse.core.tables import SearchFilterSet, WibColumn
 
 
 class UserTable(tables.Table):
@@ -19,7 +19,7 @@ class UserTable(tables.Table):
                            order_by=("agency__code",))
     roles = tables.Column(empty_values=(), orderable=False, verbose_name=_("Roles"))
     is_active = tables.BooleanColumn(verbose_name=_("Active"))
-    last_login = tables.DateTimeColumn(verbose_name=_("Last login"), format="d-m-Y H:i")
+    last_login = WibColumn(verbose_name=_("Last login"))
 
     class Meta:
         model = User

@@ -309,7 +309,9 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "account": account,
         "manageable": manageable,
         "roles_form": RolesForm(actor=actor, initial={"roles": list(account.role_set)}),
-        "reason_form": ReasonForm(),
+        # Two reason fields on one page: distinct ids, so each label points at its own field.
+        "disable_form": ReasonForm(auto_id="disable-%s"),
+        "reset_2fa_form": ReasonForm(auto_id="reset-2fa-%s"),
         "has_two_factor": services.has_two_factor(account),
         "can_reset_2fa": has_perm(actor, Perm.RESET_TWO_FACTOR),
     })

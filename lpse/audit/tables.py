@@ -6,11 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lpse.audit.models import AuditEvent
+from lpse.core.tables import WibColumn
 
 
 class AuditEventTable(tables.Table):
     seq = tables.Column(verbose_name="#", linkify=("audit:event_detail", {"seq": tables.A("seq")}))
-    occurred_at = tables.DateTimeColumn(verbose_name=_("Time (WIB)"), format="d-m-Y H:i:s")
+    occurred_at = WibColumn(verbose_name=_("Time (WIB)"), fmt="%d-%m-%Y %H:%M:%S")
     actor_label = tables.Column(verbose_name=_("Actor"))
     action = tables.Column(verbose_name=_("Action"))
     object_repr = tables.Column(verbose_name=_("Object"))

@@ -5,7 +5,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from lpse.backups.models import BackupRun, DrillRun
-from lpse.core.tables import SearchFilterSet
+from lpse.core.tables import SearchFilterSet, WibColumn
 
 STATUS_BADGE = (
     '<span class="badge text-bg-{% if record.status == "verified" or record.status == "passed" %}'
@@ -16,8 +16,8 @@ STATUS_BADGE = (
 
 
 class BackupRunTable(tables.Table):
-    started_at = tables.DateTimeColumn(
-        verbose_name=_("Started (WIB)"), format="d-m-Y H:i",
+    started_at = WibColumn(
+        verbose_name=_("Started (WIB)"),
         linkify=("backups:run_detail", {"pk": tables.A("pk")}),
     )
     trigger = tables.Column(verbose_name=_("Started by"))
@@ -26,7 +26,7 @@ class BackupRunTable(tables.Table):
     archive_size = tables.TemplateColumn("{% load lpse %}{{ record.archive_size|filesize }}",
                                          verbose_name=_("Size"))
     file_count = tables.Column(verbose_name=_("Files"))
-    finished_at = tables.DateTimeColumn(verbose_name=_("Finished (WIB)"), format="d-m-Y H:i")
+    finished_at = WibColumn(verbose_name=_("Finished (WIB)"))
 
     class Meta:
         model = BackupRun
@@ -47,14 +47,14 @@ class BackupRunFilter(SearchFilterSet):
 
 
 class DrillRunTable(tables.Table):
-    started_at = tables.DateTimeColumn(
-        verbose_name=_("Started (WIB)"), format="d-m-Y H:i",
+    started_at = WibColumn(
+        verbose_name=_("Started (WIB)"),
         linkify=("backups:drill_detail", {"pk": tables.A("pk")}),
     )
     archive_name = tables.Column(verbose_name=_("Archive"))
     trigger = tables.Column(verbose_name=_("Started by"))
     status = tables.TemplateColumn(STATUS_BADGE, verbose_name=_("Result"))
-    finished_at = tables.DateTimeColumn(verbose_name=_("Finished (WIB)"), format="d-m-Y H:i")
+    finished_at = WibColumn(verbose_name=_("Finished (WIB)"))
 
     class Meta:
         model = DrillRun

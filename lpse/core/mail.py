@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
@@ -118,6 +119,14 @@ def deliver(
     return message.send()
 
 
+def _sent_at(header: Any) -> datetime | str:
+    """The Date header as an aware datetime (shown in WIB with |wib), else its text."""
+    moment = getattr(header, "datetime", None)
+    if isinstance(moment, datetime) and moment.tzinfo is not None:
+        return moment
+    return str(header or "")
+
+
 def read_outbox(limit: int = 200) -> list[dict[str, Any]]:
     """Messages in the development outbox, newest first."""
     directory = outbox_directory()
@@ -132,7 +141,7 @@ def read_outbox(limit: int = 200) -> list[dict[str, Any]]:
                 "id": path.stem,
                 "subject": str(parsed["subject"] or ""),
                 "to": str(parsed["to"] or ""),
-                "date": str(parsed["date"] or ""),
+                "date": _sent_at(parsed["date"]),
                 "body": body_part.get_content() if body_part is not None else "",
                 "attachments": [
                     part.get_filename() for part in parsed.iter_attachments()

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from lpse.core.tables import SearchFilterSet
+from lpse.core.tables import SearchFilterSet, WibColumn
 from lpse.core.templatetags.lpse import wib
 from lpse.helpdesk.models import Article, CannedResponse, Ticket
 from lpse.helpdesk.selectors import handlers
@@ -101,6 +101,7 @@ class MyTicketFilter(SearchFilterSet):
 
 class CannedResponseTable(tables.Table):
     title = tables.Column(linkify=("helpdesk:canned_edit", {"pk": tables.A("pk")}), attrs=_LINK)
+    updated_at = WibColumn()
 
     class Meta:
         model = CannedResponse
@@ -119,6 +120,7 @@ class CannedResponseFilter(SearchFilterSet):
 
 class ArticleTable(tables.Table):
     title = tables.Column(linkify=("helpdesk:article_edit", {"pk": tables.A("pk")}), attrs=_LINK)
+    updated_at = WibColumn()
 
     class Meta:
         model = Article

@@ -277,7 +277,10 @@ def _ticket_context(user: User, ticket: Ticket) -> dict[str, Any]:
         "loose_attachments": ticket.attachments.filter(message__isnull=True)
         .select_related("file"),
         "events": ticket.events.select_related("actor"),
-        "escalations": ticket.lkpp_escalations.all(),
+        # Each open escalation has its own status form: distinct ids per escalation, so the
+        # labels of one never point at the fields of another.
+        "escalations": [(e, forms.LkppUpdateForm(auto_id=f"lkpp-{e.pk}-%s"))
+                        for e in ticket.lkpp_escalations.all()],
         "links": ticket.links.all(),
         "merged": ticket.merged_tickets.all(),
         "level": sla.level_of(ticket),
@@ -289,7 +292,6 @@ def _ticket_context(user: User, ticket: Ticket) -> dict[str, Any]:
         "priority_form": forms.PriorityForm(initial={"priority": ticket.priority}),
         "merge_form": forms.MergeForm(),
         "lkpp_form": forms.LkppForm(),
-        "lkpp_update_form": forms.LkppUpdateForm(),
         "canned": canned_responses_for(user).filter(is_active=True),
         "is_upload_ticket": ticket.category == Ticket.Category.BID_UPLOAD,
         "can_read_attempts": has_perm(user, Perm.VIEW_UPLOAD_ATTEMPTS),

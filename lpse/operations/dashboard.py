@@ -6,16 +6,20 @@ from django.http import HttpRequest
 
 from lpse.accounts.roles import Perm
 from lpse.core.registry import Panel, register_panel
-from lpse.operations.models import Alert, ChecklistEntry, ChecklistRun
+from lpse.operations.models import ChecklistEntry, ChecklistRun
 
 
 def _monitoring(request: HttpRequest) -> dict[str, Any]:
-    from lpse.operations import monitoring
+    from lpse.operations import monitoring, selectors
     from lpse.operations.services import maintenance_active
 
+    health = monitoring.health()
+    alerts = selectors.open_alerts()
     return {
-        "health": monitoring.health(),
-        "alerts": list(Alert.objects.filter(resolved_at__isnull=True).order_by("-opened_at")[:5]),
+        "health": health,
+        "summary": selectors.monitoring_summary(
+            health, alerts.values_list("level", flat=True)),
+        "alerts": list(alerts[:5]),
         "maintenance": maintenance_active(),
     }
 

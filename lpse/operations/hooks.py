@@ -145,7 +145,10 @@ class StepCase:
     """One case of one procedure step: when the step started and when its output existed.
 
     `reference` names the case for people (a ticket number, a vendor's name); `url` links to
-    it; `actor` is who performed the step.
+    it; `actor` is who performed the step. `perm` is the permission (a `Perm` value) a
+    viewer of the report needs to open `url`: a viewer without it sees the reference without
+    the link. Link a page every report reader can open (the report is read by the head of
+    the unit, the system administrator and the LKPP auditor), not an officer's work desk.
     """
 
     reference: str
@@ -153,6 +156,7 @@ class StepCase:
     finished_at: datetime
     actor: str = ""
     url: str = ""
+    perm: str = ""
 
 
 SopSource = Callable[[Period], list[StepCase]]

@@ -20,7 +20,9 @@ from django.db import connection
 from django.db.models import Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from lpse.core.templatetags.lpse import filesize, number, wib
 from lpse.operations import hooks
 from lpse.operations.hooks import CRITICAL, OK, UNKNOWN, WARNING
 
@@ -68,14 +70,61 @@ class Check:
 
 
 def human_bytes(size: float | None) -> str:
-    if size is None:
-        return "-"
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if abs(value) < 1024 or unit == "TB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} TB"
+    """A size in the active language's number format: 77,4 GB (Indonesian)."""
+    return "-" if size is None else filesize(size)
+
+
+#: Units of the capacity measures, as shown to people (the keys stay in the API and samples).
+UNIT_LABELS = {
+    "tasks": gettext_lazy("tasks"),
+    "minutes": gettext_lazy("minutes"),
+    "hours": gettext_lazy("hours"),
+    "rows": gettext_lazy("rows"),
+    "s": gettext_lazy("seconds"),
+}
+
+
+def format_amount(value: float | None, unit: str = "") -> str:
+    """A measured value or threshold with its unit, in the active language: "23,7%",
+    "200 tugas", "77,4 GB". Whole numbers without decimals."""
+    if value is None:
+        return ""
+    if unit == "bytes":
+        return human_bytes(value)
+    value = float(value)
+    decimals = 0 if value.is_integer() else 1 if round(value, 1) == value else 2
+    text = number(value, decimals)
+    if unit == "%":
+        return f"{text}%"
+    label = UNIT_LABELS.get(unit, unit)
+    return f"{text} {label}".strip()
+
+
+def format_thresholds(warning: float | None, critical: float | None, unit: str = "") -> str:
+    """The warning and critical thresholds of a measure: "80 / 90%", "200 / 1.000 tugas",
+    "50,0 GB / 100,0 GB"."""
+    if warning is None or critical is None:
+        return ""
+    if unit == "bytes":
+        return f"{format_amount(warning, unit)} / {format_amount(critical, unit)}"
+    return f"{format_amount(warning)} / {format_amount(critical, unit)}"
+
+
+def format_signed(value: float, fmt: Callable[[float], str]) -> str:
+    """+12 / -3,5 MB: the sign always shown."""
+    return ("+" if value >= 0 else "-") + fmt(abs(value))
+
+
+#: The storage locations of `storage_locations()`, as shown to people.
+STORAGE_LABELS = {
+    "files": gettext_lazy("stored files"),
+    "database": gettext_lazy("database directory"),
+    "var": gettext_lazy("data directory (var)"),
+}
+
+
+def storage_label(name: str) -> str:
+    return str(STORAGE_LABELS.get(name, name))
 
 
 # --- Storage, memory, database size ---------------------------------------------------------
@@ -110,9 +159,9 @@ def disk_checks() -> list[Check]:
         seen_devices.add((str(where), usage.total))
         percent = float(usage.percent)
         checks.append(Check(
-            key=f"disk.{name}", label=_("Disk: %(name)s") % {"name": name},
-            text=_("%(percent).1f%% used (%(free)s free of %(total)s) at %(path)s") % {
-                "percent": percent, "free": human_bytes(usage.free),
+            key=f"disk.{name}", label=_("Disk: %(name)s") % {"name": storage_label(name)},
+            text=_("%(percent)s used (%(free)s free of %(total)s) at %(path)s") % {
+                "percent": format_amount(percent, "%"), "free": human_bytes(usage.free),
                 "total": human_bytes(usage.total), "path": where,
             },
             value=percent, unit="%",
@@ -131,8 +180,8 @@ def memory_check() -> Check:
     percent = float(memory.percent)
     return Check(
         key="memory", label=_("Memory (RAM)"),
-        text=_("%(percent).1f%% used (%(available)s available of %(total)s)") % {
-            "percent": percent, "available": human_bytes(memory.available),
+        text=_("%(percent)s used (%(available)s available of %(total)s)") % {
+            "percent": format_amount(percent, "%"), "available": human_bytes(memory.available),
             "total": human_bytes(memory.total),
         },
         value=percent, unit="%",
@@ -209,9 +258,9 @@ def growth(metric: str, current: float, now: datetime) -> dict[str, float | None
     }
 
 
-def _growth_text(values: dict[str, float | None], fmt: Any) -> str:
+def _growth_text(values: dict[str, float | None], fmt: Callable[[float], str]) -> str:
     def one(value: float | None) -> str:
-        return _("not recorded yet") if value is None else ("+" if value >= 0 else "") + fmt(value)
+        return _("not recorded yet") if value is None else format_signed(value, fmt)
 
     return _("%(day)s in a day, %(week)s in a week") % {
         "day": one(values["day"]), "week": one(values["week"]),
@@ -227,7 +276,7 @@ def growth_checks(now: datetime) -> list[Check]:
     return [
         Check(key="users", label=_("User table"),
               text=_("%(count)s users; %(growth)s") % {
-                  "count": users, "growth": _growth_text(user_growth, lambda v: f"{v:.0f}")},
+                  "count": users, "growth": _growth_text(user_growth, lambda v: number(v, 0))},
               value=float(users), unit="rows", detail={"growth": user_growth}),
         Check(key="data_bytes", label=_("Data files (database and stored files)"),
               text=_("%(size)s; %(growth)s") % {
@@ -269,7 +318,7 @@ def queue_checks(now: datetime) -> list[Check]:
               warning=limits["QUEUE_WARNING_DEPTH"], critical=limits["QUEUE_CRITICAL_DEPTH"],
               detail=state),
         Check(key="queue.age", label=_("Oldest waiting task"),
-              text=_("%(age)s minutes") % {"age": state["oldest_age_minutes"]},
+              text=_("%(age)s minutes") % {"age": number(state["oldest_age_minutes"], 1)},
               value=float(state["oldest_age_minutes"]), unit="minutes",
               level=level_for(state["oldest_age_minutes"], limits["QUEUE_WARNING_AGE_MINUTES"],
                               limits["QUEUE_CRITICAL_AGE_MINUTES"]),
@@ -323,8 +372,9 @@ def clock_offset(samples: int = 3) -> ClockReading | None:
 
 
 def _clock_text(reading: ClockReading) -> str:
-    return _("%(offset)+.3f s from the database server's clock (± %(error).3f s)") % {
-        "offset": reading.offset, "error": reading.uncertainty}
+    return _("%(offset)s s from the database server's clock (± %(error)s s)") % {
+        "offset": format_signed(reading.offset, lambda v: number(v, 3)),
+        "error": number(reading.uncertainty, 3)}
 
 
 def clock_check() -> Check:
@@ -426,7 +476,7 @@ def health_worker(now: datetime | None = None) -> dict[str, Any]:
     if last is None:
         return _result(False, _("no heartbeat recorded"))
     ok = last >= now - timedelta(minutes=minutes)
-    return _result(ok, _("last heartbeat %(when)s") % {"when": last.isoformat()},
+    return _result(ok, _("last heartbeat %(when)s") % {"when": wib(last)},
                    last=last.isoformat())
 
 
@@ -475,6 +525,21 @@ def health_mail() -> dict[str, Any]:
         result = _result(False, f"{host}:{port} {str(exc)[:150]}")
     cache.set(cache_key, result, 30)
     return result
+
+
+#: The components of `health()`, as shown to people (the JSON of /health/ keeps the keys).
+HEALTH_LABELS = {
+    "web": gettext_lazy("Web server"),
+    "database": gettext_lazy("Database"),
+    "worker": gettext_lazy("Task worker"),
+    "scheduler": gettext_lazy("Scheduler"),
+    "clock": gettext_lazy("Clock"),
+    "mail": gettext_lazy("Mail"),
+}
+
+
+def health_label(name: str) -> str:
+    return str(HEALTH_LABELS.get(name, name))
 
 
 def health(now: datetime | None = None) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +11,8 @@ from django.db.models import Avg, Count, Max, QuerySet
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from lpse.accounts.roles import Perm, has_perm
 from lpse.core import calendar
@@ -17,6 +20,7 @@ from lpse.operations import security
 from lpse.operations.models import (
     Alert,
     ChecklistRun,
+    Level,
     MaintenanceWindow,
     MetricSample,
     ProbeResult,
@@ -31,6 +35,25 @@ if TYPE_CHECKING:
 def _require(user: User, *perms: Perm) -> None:
     if not any(has_perm(user, perm) for perm in perms):
         raise PermissionDenied(perms[0].value)
+
+
+def open_alerts() -> QuerySet[Alert]:
+    """Open alerts, critical ones first, then the newest."""
+    # Only "critical" and "warning" exist (a database constraint): alphabetical order works.
+    return Alert.objects.filter(resolved_at__isnull=True).order_by("level", "-opened_at")
+
+
+def monitoring_summary(health: dict[str, Any], alert_levels: Iterable[str]) -> dict[str, str]:
+    """The one-badge summary of the dashboard and the monitoring panel: "all well" only when
+    every component is up and no alert is open — never beside an open critical alert."""
+    levels = set(alert_levels)
+    if health["status"] != "ok":
+        return {"level": Level.CRITICAL, "label": pgettext("health status", "problem")}
+    if Level.CRITICAL in levels:
+        return {"level": Level.CRITICAL, "label": _("critical alerts open")}
+    if Level.WARNING in levels:
+        return {"level": Level.WARNING, "label": _("warnings open")}
+    return {"level": Level.OK, "label": _("all well")}
 
 
 def security_events_for(*, user: User) -> QuerySet[AuditEvent]:

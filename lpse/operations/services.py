@@ -152,11 +152,7 @@ def capacity_check_run(*, now: datetime | None = None, record: bool = True) -> d
 
 
 def _fmt(value: float | None, unit: str) -> str:
-    if value is None:
-        return ""
-    if unit == "bytes":
-        return monitoring.human_bytes(value)
-    return f"{value:g} {unit}".strip()
+    return monitoring.format_amount(value, unit)
 
 
 def database_watch_run(*, now: datetime | None = None) -> dict[str, Any]:
@@ -195,7 +191,8 @@ def database_watch_run(*, now: datetime | None = None) -> dict[str, Any]:
                 alert_raise(key="database.connections", source=Alert.Source.DATABASE,
                             level=WARNING, title=_("Database connections nearly exhausted"),
                             value=f"{connections['total']}/{connections['max']}",
-                            threshold=f"{limits['CONNECTIONS_WARNING_PERCENT']:g}%", now=now)
+                            threshold=monitoring.format_amount(
+                                limits["CONNECTIONS_WARNING_PERCENT"], "%"), now=now)
             if watch.get("vendor") == "sqlite" and not watch.get("integrity_ok", True):
                 crossed.add("database.integrity")
                 alert_raise(key="database.integrity", source=Alert.Source.DATABASE,

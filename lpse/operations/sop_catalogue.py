@@ -63,6 +63,16 @@ def minutes(label: str, low: float, high: float) -> Standard:
     return Standard(label, MINUTES, low, high)
 
 
+#: Names of the steps that have no number in the regulation (5.1 monitoring, 6 backup); the
+#: codes stay what sources register with (`register_sop_source("5.1", "daily", ...)`).
+STEP_LABELS = {
+    "daily": _("Daily"),
+    "weekly": _("Weekly"),
+    "resolve": _("Problem resolution"),
+    "backup": _("Making the backup"),
+    "offsite": _("Off-site copy"),
+}
+
 NOT_DETERMINED = Standard("Tidak ditentukan")
 ANY_TIME = Standard("Pada jam kerja dan di luar jam kerja")
 
@@ -74,6 +84,12 @@ class Step:
     actors: str
     standard: Standard
     output: str | _StrPromise = ""
+
+    @property
+    def label(self) -> str:
+        """The step as shown to people: its number in the regulation's flow ("9"), or for
+        the named steps of monitoring and backup a translated name ("Harian")."""
+        return str(STEP_LABELS.get(self.code, self.code))
 
 
 @dataclass(frozen=True)

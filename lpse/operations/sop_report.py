@@ -10,15 +10,19 @@ from __future__ import annotations
 import csv
 import io
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
 from lpse.core import calendar
+from lpse.core.templatetags.lpse import number, wib
 from lpse.operations.hooks import Period, StepCase, sop_source
 from lpse.operations.sop_catalogue import PROCEDURES, Procedure, Step
+
+if TYPE_CHECKING:
+    from lpse.accounts.models import User
 
 MAX_BREACHES_LISTED = 200
 
@@ -42,13 +46,14 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def format_duration(minutes: float | None) -> str:
+    """A duration in the active language: 12,5 mnt, 3,2 jam, 8,0 hari (Indonesian)."""
     if minutes is None:
         return "-"
     if minutes < 60:
-        return _("%(m).1f min") % {"m": minutes}
+        return _("%(m)s min") % {"m": number(minutes, 1)}
     if minutes < 48 * 60:
-        return _("%(h).1f h") % {"h": minutes / 60}
-    return _("%(d).1f days") % {"d": minutes / 1440}
+        return _("%(h)s h") % {"h": number(minutes / 60, 1)}
+    return _("%(d)s days") % {"d": number(minutes / 1440, 1)}
 
 
 @dataclass
@@ -73,6 +78,19 @@ class SopReport:
     start: date
     end: date
     rows: list[StepRow]
+
+    def hide_links_for(self, user: User) -> SopReport:
+        """Drop the links of the cases `user` may not open (their `perm`), keeping the rest."""
+        from lpse.accounts.roles import PERMS_BY_NAME, has_perm
+
+        def allowed(case: StepCase) -> bool:
+            perm = PERMS_BY_NAME.get(case.perm) if case.perm else None
+            return not case.perm or (perm is not None and has_perm(user, perm))
+
+        for row in self.rows:
+            row.breaches = [case if not case.url or allowed(case) else replace(case, url="")
+                            for case in row.breaches]
+        return self
 
     @property
     def breaches(self) -> list[tuple[StepRow, StepCase]]:
@@ -174,11 +192,11 @@ def report_pdf(report: SopReport, *, prepared_by: str = "") -> bytes:
         rows = []
         for row in group["rows"]:
             if not row.recorded:
-                rows.append([row.step.code, str(row.step.description), _standard_cell(row.step),
+                rows.append([row.step.label, str(row.step.description), _standard_cell(row.step),
                              _("not recorded"), "", "", ""])
                 continue
             rows.append([
-                row.step.code, str(row.step.description), _standard_cell(row.step),
+                row.step.label, str(row.step.description), _standard_cell(row.step),
                 str(row.cases), format_duration(row.median_minutes),
                 format_duration(row.p90_minutes),
                 str(row.breach_count) if row.step.standard.measurable else "-",
@@ -194,8 +212,8 @@ def report_pdf(report: SopReport, *, prepared_by: str = "") -> bytes:
         doc.table(
             [_("Procedure"), _("Reference"), _("Finished (WIB)"), _("Real time"),
              _("Mutu Baku"), _("Actor")],
-            [[f"{row.procedure.code} / {row.step.code}", case.reference,
-              calendar.to_wib(case.finished_at).strftime("%d-%m-%Y %H:%M"),
+            [[f"{row.procedure.code} / {row.step.label}", case.reference,
+              wib(case.finished_at),
               format_duration(_minutes(case)), _standard_cell(row.step), case.actor]
              for row, case in breaches[:MAX_BREACHES_LISTED]],
         )

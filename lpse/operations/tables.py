@@ -9,14 +9,14 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from lpse.audit.models import AuditEvent
-from lpse.core.tables import SearchFilterSet
+from lpse.core.tables import SearchFilterSet, WibColumn
 from lpse.operations import security
 from lpse.operations.models import Alert, MaintenanceWindow
 
 
 class SecurityEventTable(tables.Table):
     seq = tables.Column(verbose_name="#", linkify=("audit:event_detail", {"seq": tables.A("seq")}))
-    occurred_at = tables.DateTimeColumn(verbose_name=_("Time (WIB)"), format="d-m-Y H:i:s")
+    occurred_at = WibColumn(verbose_name=_("Time (WIB)"), fmt="%d-%m-%Y %H:%M:%S")
     action = tables.Column(verbose_name=_("Kind"))
     actor_label = tables.Column(verbose_name=_("User"))
     object_repr = tables.Column(verbose_name=_("Subject"))
@@ -61,7 +61,7 @@ class SecurityEventFilter(SearchFilterSet):
 
 
 class AlertTable(tables.Table):
-    opened_at = tables.DateTimeColumn(verbose_name=_("Opened (WIB)"), format="d-m-Y H:i")
+    opened_at = WibColumn(verbose_name=_("Opened (WIB)"))
     level = tables.TemplateColumn(
         '<span class="badge text-bg-{% if record.level == "critical" %}danger{% else %}warning'
         '{% endif %}">{{ record.get_level_display }}</span>', verbose_name=_("Level"))
@@ -69,9 +69,8 @@ class AlertTable(tables.Table):
     title = tables.Column(verbose_name=_("Alert"))
     value = tables.Column(verbose_name=_("Measured"))
     threshold = tables.Column(verbose_name=_("Threshold"))
-    last_seen_at = tables.DateTimeColumn(verbose_name=_("Last seen"), format="d-m-Y H:i")
-    resolved_at = tables.DateTimeColumn(verbose_name=_("Resolved"), format="d-m-Y H:i",
-                                        default="—")
+    last_seen_at = WibColumn(verbose_name=_("Last seen"))
+    resolved_at = WibColumn(verbose_name=_("Resolved"))
 
     class Meta:
         model = Alert
@@ -97,8 +96,8 @@ class AlertFilter(SearchFilterSet):
 class MaintenanceTable(tables.Table):
     title = tables.Column(verbose_name=_("Title"),
                           linkify=("operations:maintenance_detail", {"pk": tables.A("pk")}))
-    starts_at = tables.DateTimeColumn(verbose_name=_("Starts (WIB)"), format="d-m-Y H:i")
-    ends_at = tables.DateTimeColumn(verbose_name=_("Ends (WIB)"), format="d-m-Y H:i")
+    starts_at = WibColumn(verbose_name=_("Starts (WIB)"))
+    ends_at = WibColumn(verbose_name=_("Ends (WIB)"))
     status = tables.Column(verbose_name=_("Status"))
     created_by = tables.Column(verbose_name=_("Scheduled by"))
 

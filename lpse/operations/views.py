@@ -78,11 +78,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     capacity = monitoring.capacity_check(now)
     watch = monitoring.database_watch()
+    health = monitoring.health(now)
+    alerts = list(selectors.open_alerts())
     return render(request, "operations/dashboard.html", {
-        "health": monitoring.health(now),
+        "health": health,
+        "summary": selectors.monitoring_summary(health, [a.level for a in alerts]),
         "capacity": capacity,
         "watch": watch,
-        "alerts": Alert.objects.filter(resolved_at__isnull=True).order_by("-level", "-opened_at"),
+        "alerts": alerts,
         "security_day": [(security.KINDS[k], n) for k, n in
                          security.counts_since(now - timedelta(days=1)).items()],
         "top_addresses": security.top_addresses(now - timedelta(days=1)),
@@ -118,7 +121,10 @@ def series(request: HttpRequest) -> JsonResponse:
         "labels": capacity["labels"],
         "charts": {
             "capacity": {"title": _("Disk and memory use (%)"), "type": "line", "datasets": [
-                {"label": key, "data": capacity["series"][key]} for key in [*disks, "memory"]]},
+                *({"label": _("Disk: %(name)s") % {
+                    "name": monitoring.storage_label(key.removeprefix("disk."))},
+                   "data": capacity["series"][key]} for key in disks),
+                {"label": _("Memory (RAM)"), "data": capacity["series"]["memory"]}]},
             "size": {"title": _("Database and data files (MB)"), "type": "line", "datasets": [
                 {"label": _("Database"), "data": mb(size["series"]["database.size"])},
                 {"label": _("Data files"), "data": mb(size["series"]["data_bytes"])}]},
@@ -432,7 +438,8 @@ def _report_from(request: HttpRequest) -> tuple[ReportPeriodForm, sop_report.Sop
     form = ReportPeriodForm(request.GET or {"start": start.isoformat(), "end": end.isoformat()})
     if not form.is_valid():
         return form, None
-    return form, sop_report.build_report(form.cleaned_data["start"], form.cleaned_data["end"])
+    report = sop_report.build_report(form.cleaned_data["start"], form.cleaned_data["end"])
+    return form, report.hide_links_for(request_user(request))
 
 
 @perm_required(Perm.VIEW_SOP_REPORT)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from lpse.accounts.roles import Perm
 from lpse.operations.hooks import Period, SopSource, StepCase, register_sop_source
 from lpse.training.models import TrainingStep
 
@@ -47,7 +48,8 @@ def _cases(step: str, period: Period) -> list[StepCase]:
             row.started_at
         cases.append(StepCase(reference=reference, started_at=min(started, row.finished_at),
                               finished_at=row.finished_at,
-                              actor=row.actor.username if row.actor else "", url=url))
+                              actor=row.actor.username if row.actor else "", url=url,
+                              perm=Perm.VIEW_TRAINING))
     return cases
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from lpse.core.calendar import to_wib
 from lpse.core.documents import document_issue
@@ -143,7 +144,8 @@ def verification_record_issue(session: VerificationSession, actor: User) -> Issu
         doc.key_values(_company_rows(vendor, with_nik=True))
         doc.section(_("Checklist"))
         doc.table(
-            [_("No"), _("Document"), _("Original seen"), _("Matches the data"), _("Note")],
+            [pgettext("row number", "No"), _("Document"), _("Original seen"),
+             _("Matches the data"), _("Note")],
             [[i, c.label, _("yes") if c.original_seen else _("no"),
               _("yes") if c.matches else _("no"), c.note]
              for i, c in enumerate(session.checks.all(), start=1)],

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from django.urls import reverse
 
+from lpse.accounts.roles import Perm
 from lpse.operations.hooks import Period, StepCase, register_sop_source
 from lpse.vendors.models import ProcedureStep
 from lpse.vendors.procedures import EMAIL_CHANGE, REGISTRATION
@@ -24,12 +25,14 @@ def _reference(row: ProcedureStep) -> str:
 
 
 def _url(row: ProcedureStep) -> str:
+    """A page every reader of the SOP report may open (they hold VIEW_VENDORS): the vendor's
+    record with its verification history, not the verifier's desk (/vendors/verification/N/
+    is for verifiers only)."""
     if row.email_change_id is not None:
         return reverse("vendors:email_change_detail", args=[row.email_change_id])
-    if row.session_id is not None:
-        return reverse("vendors:session", args=[row.session_id])
     if row.vendor_id is not None:
-        return reverse("vendors:vendor_detail", args=[row.vendor_id])
+        anchor = "#verifications" if row.session_id is not None else ""
+        return reverse("vendors:vendor_detail", args=[row.vendor_id]) + anchor
     return ""
 
 
@@ -54,6 +57,7 @@ def _cases(procedure: str, step: int, *, actor_role: str | None = None,
             cases.append(StepCase(
                 reference=_reference(row), started_at=started, finished_at=row.finished_at,
                 actor=row.actor.username if row.actor else row.actor_role, url=_url(row),
+                perm=Perm.VIEW_VENDORS,
             ))
         return cases
 

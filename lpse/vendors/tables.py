@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from lpse.core.calendar import to_wib
 from lpse.core.tables import SearchFilterSet
+from lpse.core.templatetags.lpse import wib
 from lpse.vendors.models import BlacklistEntry, EmailChangeRequest, Vendor
 from lpse.vendors.selectors import working_days_left
 from lpse.vendors.validators import mask_nik
@@ -35,7 +35,7 @@ def status_badge(vendor: Vendor) -> str:
 
 
 def _wib(value: Any) -> str:
-    return to_wib(value).strftime("%d-%m-%Y %H:%M") if value else "—"
+    return wib(value)
 
 
 class VendorTable(tables.Table):

@@ -443,6 +443,11 @@ def verification_open(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("vendors:session", pk=session.pk)
 
 
+#: Element ids of the verification desk's two forms (both have a "reason" field).
+OUTCOME_ID = "outcome-%s"
+CORRECTION_ID = "correction-%s"
+
+
 def _session_or_404(request: HttpRequest, pk: int) -> VerificationSession:
     user = request_user(request)
     return get_object_or_404(
@@ -467,8 +472,9 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     vendor = session.vendor
     checks = list(session.checks.all())
-    outcome_form = OutcomeForm(request.POST or None)
-    correction_form = CorrectionForm(choices=correctable_choices(vendor))
+    # Both forms have a "reason" field: distinct ids, so each label points at its own field.
+    outcome_form = OutcomeForm(request.POST or None, auto_id=OUTCOME_ID)
+    correction_form = CorrectionForm(choices=correctable_choices(vendor), auto_id=CORRECTION_ID)
     posted: dict[str, Any] = {}
     if request.method == "POST" and session.is_open:
         posted = _check_values(request, checks)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 from django.forms import BoundField, CheckboxInput, CheckboxSelectMultiple, RadioSelect, Select
-from django.utils import numberformat, timezone
+from django.utils import formats, numberformat, timezone
 from django.utils.safestring import SafeString
 
 from lpse.accounts.roles import PERMS_BY_NAME, Role, has_perm
@@ -44,10 +44,19 @@ def bootstrap_widget(field: BoundField, size: str = "") -> SafeString:
 
 
 @register.filter
-def wib(value: datetime | None, fmt: str = "%d-%m-%Y %H:%M") -> str:
-    """A moment in Western Indonesia Time, e.g. 25-11-2026 14:03 WIB."""
+def wib(value: datetime | date | str | None, fmt: str = "%d-%m-%Y %H:%M") -> str:
+    """A moment in Western Indonesia Time, e.g. 25-11-2026 14:03 WIB. Also takes the ISO
+    8601 text of an aware moment (as kept in JSON data)."""
     if not value:
         return "—"
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if parsed.tzinfo is None:
+            return value
+        value = parsed
     if isinstance(value, datetime):
         return timezone.localtime(value, WIB).strftime(fmt) + " WIB"
     if isinstance(value, date):
@@ -89,12 +98,21 @@ def held_upload(field: BoundField) -> Any:
 
 
 @register.filter
-def filesize(value: int | None) -> str:
+def number(value: float | int | Decimal | None, decimals: int = 1) -> str:
+    """A number in the active language's format: 1.234,5 (Indonesian), 1,234.5 (English)."""
+    if value is None or value == "":
+        return "—"
+    return formats.number_format(value, decimals, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def filesize(value: float | None) -> str:
+    """A size in bytes with the active language's decimal separator: 77,4 GB (Indonesian)."""
     if value is None:
         return "—"
     size = float(value)
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if abs(size) < 1024 or unit == "TB":
+            return f"{number(size, 0 if unit == 'B' else 1)} {unit}"
         size /= 1024
-    return f"{size:.1f} GB"
+    raise AssertionError("unreachable")  # pragma: no cover

@@ -68,6 +68,11 @@ def test_outbox_backend_keeps_messages_readable(tmp_path, settings, client_for) 
     page = client_for(admin).get("/outbox/")
     assert page.status_code == 200
     assert "[LPSE] Uji" in page.content.decode()
+    # The time it was sent, in WIB like everywhere else (not the raw Date header).
+    from lpse.core.templatetags.lpse import wib
+
+    assert wib(found[0]["date"]) in page.content.decode()
+    assert "+0000" not in page.content.decode()
     assert client_for(make_user(Role.HELPDESK)).get("/outbox/").status_code == 403
 
 

@@ -87,3 +87,35 @@ def test_a_logged_in_requester_keeps_the_attachment_when_the_form_is_refused(
         "category": "other", "subject": "x", "description": "y",
         "attachment": SimpleUploadedFile("layar.png", png)})
     assert "attachment__held" not in anonymous.content.decode()
+
+
+def test_knowledge_base_and_canned_reply_lists_show_times_in_wib(client_for) -> None:
+    from lpse.core.templatetags.lpse import wib
+    from lpse.helpdesk import services
+
+    officer = make_user(Role.HELPDESK)
+    article = services.article_save(actor=officer, article=None, title="Lupa kata sandi",
+                                    category="account", body="Gunakan tautan lupa kata sandi.")
+    canned = services.canned_response_save(actor=officer, response=None, title="Salam",
+                                           body="Terima kasih telah menghubungi kami.")
+    client = client_for(officer)
+    for url, moment in (("/helpdesk/kb/manage/", article.updated_at),
+                        ("/helpdesk/desk/canned/", canned.updated_at)):
+        html = client.get(url).content.decode()
+        assert wib(moment) in html, url  # e.g. 27-11-2026 03:27 WIB
+
+
+def test_each_lkpp_escalation_has_its_own_field_ids(client_for) -> None:
+    import re
+
+    from lpse.helpdesk import services
+
+    officer = make_user(Role.HELPDESK)
+    ticket = phone_ticket(officer)
+    for n in (1, 2):
+        services.ticket_escalate_lkpp(actor=officer, ticket=ticket, reference=f"LKPP-{n}",
+                                      summary="Diteruskan")
+    html = client_for(officer).get(f"/helpdesk/desk/{ticket.pk}/").content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    assert len(re.findall(r'<label class="form-label" for="lkpp-\d+-status"', html)) == 2

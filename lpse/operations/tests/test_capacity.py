@@ -175,3 +175,57 @@ def test_command_exit_code_on_critical(settings):
     with pytest.raises(SystemExit) as exc:
         call_command("capacity_check", stdout=StringIO())
     assert exc.value.code == 2
+
+
+def test_capacity_is_shown_in_the_language_of_the_page(client_for, settings):
+    """Indonesian pages: decimal commas, Indonesian units; English pages: decimal points."""
+    import re
+
+    settings.OPERATIONS = {**settings.OPERATIONS, "DISK_WARNING_PERCENT": 80.0,
+                           "DISK_CRITICAL_PERCENT": 90.0, "QUEUE_WARNING_DEPTH": 200,
+                           "QUEUE_CRITICAL_DEPTH": 1000, "QUEUE_WARNING_AGE_MINUTES": 10,
+                           "QUEUE_CRITICAL_AGE_MINUTES": 60, "CLOCK_WARNING_SECONDS": 0.5}
+    client = client_for(make_user(Role.SYSADMIN))
+    html = client.get("/operations/").content.decode()
+    assert "80 / 90%" in html
+    assert "200 / 1.000 tugas" in html
+    assert "10 / 60 menit" in html
+    assert "0,5 / 2 detik" in html
+    assert "Disk: berkas tersimpan" in html
+    assert re.search(r"\d+(,\d)?% terpakai \(\d+(,\d)? [KMGT]?B bebas dari \d+(,\d)? [KMGT]?B\)",
+                     html)
+    assert not re.search(r"\d\.\d% terpakai|\d\.\d [KMGT]B", html)
+    for english in ("tasks", "minutes", "seconds", "disk.files"):
+        assert f" {english}<" not in html
+        assert f">{english}<" not in html
+
+    client.cookies["lpse_language"] = "en"
+    html = client.get("/operations/").content.decode()
+    assert "200 / 1,000 tasks" in html
+    assert "0.5 / 2 seconds" in html
+    assert "Disk: stored files" in html
+
+
+def test_chart_legends_are_human_labels(client_for):
+    capacity_check_run()
+    client = client_for(make_user(Role.SYSADMIN))
+    data = client.get("/operations/series/?range=days").json()
+    labels = [d["label"] for d in data["charts"]["capacity"]["datasets"]]
+    assert "Memori (RAM)" in labels
+    assert "Disk: berkas tersimpan" in labels
+    assert not [label for label in labels if label.startswith("disk.") or label == "memory"]
+
+
+def test_alert_values_are_formatted_like_the_page():
+    from django.utils import translation
+
+    with translation.override("id"):
+        _indonesian_amounts()
+
+
+def _indonesian_amounts() -> None:
+    assert monitoring.format_amount(23.0, "%") == "23%"
+    assert monitoring.format_amount(1000, "tasks") == "1.000 tugas"
+    assert monitoring.format_amount(80.5, "%") == "80,5%"
+    assert monitoring.format_amount(2.5 * 1024 ** 3, "bytes") == "2,5 GB"
+    assert monitoring.format_thresholds(10, 60, "minutes") == "10 / 60 menit"

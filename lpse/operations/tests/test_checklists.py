@@ -140,3 +140,17 @@ def test_portal_content_items_carry_when_the_content_last_changed():
     assert abs(timezone.now() - datetime.fromisoformat(changed)) < timedelta(minutes=5)
     for code in ("1.a.6", "1.a.8", "1.a.9", "1.a.10"):
         assert "last_changed" in run.entries.get(item_code=code).evidence
+
+
+def test_evidence_times_are_shown_in_wib(client_for):
+    from lpse.core.templatetags.lpse import wib
+
+    checked = timezone.now()
+    ProbeResult.objects.create(checked_at=checked, url="http://x/", ok=True, status_code=200,
+                               response_ms=42)
+    run = checklist_open(frequency="daily", day=timezone.localdate())
+    assert run.entries.get(item_code="1.a.1").evidence["at"] == checked.isoformat()
+    html = client_for(make_user(Role.SYSADMIN)).get(
+        f"/operations/checklists/{run.pk}/").content.decode()
+    assert f"at: {wib(checked)}" in html
+    assert checked.isoformat() not in html

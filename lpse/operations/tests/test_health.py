@@ -266,3 +266,66 @@ def test_clock_offset_alerts_and_resolves(settings, monkeypatch):
     health_watch()
     assert not Alert.objects.filter(key__in=["capacity.clock_offset", "health.clock"],
                                     resolved_at__isnull=True).exists()
+
+
+def _summary_badges(html: str) -> list[str]:
+    import re
+
+    return re.findall(r'<span class="badge text-bg-(success|warning|danger)">([^<]+)</span>',
+                      html)
+
+
+def test_summary_is_never_all_well_beside_an_open_alert(client_for, settings, smtp):
+    """Every component up, yet a critical alert open: the dashboard and the sysadmin's home
+    panel say so instead of "semua baik"."""
+    from lpse.accounts.roles import Role
+    from lpse.accounts.tests.factories import make_user
+    from lpse.operations.services import alert_raise
+
+    db_tasks_backend(settings)
+    _heartbeat(0.5)
+    _lease()
+    assert monitoring.health()["status"] == "ok"
+    client = client_for(make_user(Role.SYSADMIN))
+
+    for page in ("/operations/", "/dashboard/"):
+        assert ("success", "semua baik") in _summary_badges(client.get(page).content.decode())
+
+    alert_raise(key="capacity.queue.depth", source=Alert.Source.CAPACITY, level="warning",
+                title="Antrean tugas panjang")
+    for page in ("/operations/", "/dashboard/"):
+        badges = _summary_badges(client.get(page).content.decode())
+        assert ("warning", "ada peringatan") in badges
+        assert all(label != "semua baik" for _css, label in badges)
+
+    alert_raise(key="health.site", source=Alert.Source.HEALTH, level="critical",
+                title="Situs publik tidak menjawab")
+    for page in ("/operations/", "/dashboard/"):
+        html = client.get(page).content.decode()
+        badges = _summary_badges(html)
+        assert ("danger", "ada peringatan kritis") in badges, page
+        assert all(label != "semua baik" for _css, label in badges)
+        assert "Situs publik tidak menjawab" in html
+    # Critical alerts are listed first on the dashboard.
+    html = client.get("/operations/").content.decode()
+    assert html.index("Situs publik tidak menjawab") < html.index("Antrean tugas panjang")
+
+
+def test_dashboard_shows_the_heartbeat_and_components_in_wib_and_indonesian(
+        client_for, settings, smtp):
+    from lpse.accounts.roles import Role
+    from lpse.accounts.tests.factories import make_user
+    from lpse.core.templatetags.lpse import wib
+
+    db_tasks_backend(settings)
+    _heartbeat(0.5)
+    _lease()
+    last = DBTaskResult.objects.get().finished_at
+    html = client_for(make_user(Role.SYSADMIN)).get("/operations/").content.decode()
+    assert f"detak terakhir {wib(last)}" in html
+    assert last.isoformat() not in html
+    for label in ("Server web", "Basis data", "Pekerja tugas", "Penjadwal", "Jam", "E-mail"):
+        assert f"<strong>{label}</strong>" in html
+    # /health/ (for machines) keeps its keys and the ISO time.
+    data = client_for(None).get("/health/").json()
+    assert data["checks"]["worker"]["last"] == last.isoformat()

@@ -99,3 +99,49 @@ def test_views_and_exports(client_for):
     assert response["Content-Type"] == "application/pdf"
     response = client.get("/operations/sop-report/", {"start": "2026-11-30", "end": "2026-11-01"})
     assert response.status_code == 400
+
+
+def test_named_steps_and_durations_are_shown_in_the_language_of_the_page(client_for):
+    hooks.register_sop_source("3.4", "3", _email_change_cases)
+    hooks.register_sop_source("5.1", "daily", lambda period: [
+        hooks.StepCase("Harian 2 Nov", _at(2, 8), _at(2, 8, 12, ), actor="sysadmin")])
+    client = client_for(make_user(Role.HEAD))
+    html = client.get("/operations/sop-report/", {"start": "2026-11-01",
+                                                  "end": "2026-11-30"}).content.decode()
+    for label in ("Harian", "Mingguan", "Penyelesaian masalah", "Pembuatan cadangan",
+                  "Salinan di luar lokasi"):
+        assert f"<td>{label}</td>" in html
+    for code in ("daily", "weekly", "resolve", "backup", "offsite"):
+        assert f"<td>{code}</td>" not in html
+    assert "25,0 menit" in html  # median of 20, 25 and 65 minutes
+    assert "57,0 menit" in html
+    assert "12,0 menit" in html
+    assert "25.0" not in html
+    client.cookies["lpse_language"] = "en"
+    html = client.get("/operations/sop-report/", {"start": "2026-11-01",
+                                                  "end": "2026-11-30"}).content.decode()
+    assert "<td>Daily</td>" in html
+    assert "25.0 min" in html
+
+
+def test_breach_links_only_for_readers_who_may_open_them(client_for):
+    """A case links only to what the reader of the report may open (StepCase.perm)."""
+    from lpse.accounts.roles import Perm
+
+    hooks.register_sop_source("3.4", "3", lambda period: [
+        hooks.StepCase("EC-open", _at(4, 9), _at(4, 10, 5), url="/open/3/"),
+        hooks.StepCase("EC-desk", _at(5, 9), _at(5, 10, 5), url="/desk/4/",
+                       perm=Perm.VERIFY_VENDORS),
+        hooks.StepCase("EC-report", _at(6, 9), _at(6, 10, 5), url="/report/5/",
+                       perm=Perm.VIEW_SOP_REPORT)])
+    query = {"start": "2026-11-01", "end": "2026-11-30"}
+    for role in (Role.HEAD, Role.SYSADMIN, Role.AUDITOR):
+        client = client_for(make_user(role))
+        html = client.get("/operations/sop-report/", query).content.decode()
+        assert '<a href="/open/3/">EC-open</a>' in html
+        assert '<a href="/report/5/">EC-report</a>' in html
+        assert "<td>EC-desk</td>" in html
+        assert "/desk/4/" not in html
+        csv_text = client.get("/operations/sop-report.csv", query).content.decode()
+        assert "/report/5/" in csv_text
+        assert "/desk/4/" not in csv_text

@@ -407,3 +407,85 @@ def test_api_own_status_and_verifier_queue():
     not_vendor = Client().get("/api/v1/vendors/me/",
                               HTTP_AUTHORIZATION=f"Token {verifier_key}")
     assert not_vendor.status_code == 404
+
+
+# --- Presentation: ids, times, numbers ---------------------------------------------------------
+
+
+def _ids(html: str) -> list[str]:
+    return re.findall(r'\sid="([^"]+)"', html)
+
+
+def test_desk_forms_have_distinct_ids_and_labels_point_at_their_own_field(smtp):
+    verifier = make_user(Role.VERIFIER)
+    vendor = register()
+    client = _client(verifier)
+    client.post(f"/vendors/{vendor.pk}/verify/")
+    session = VerificationSession.objects.get()
+    html = client.get(f"/vendors/verification/{session.pk}/").content.decode()
+    ids = _ids(html)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    outcome = re.search(r'<label class="form-label" for="([^"]+)">Alasan/kekurangan dokumen', html)
+    correction = re.search(r'<label class="form-label" for="([^"]+)">Alasan perbaikan', html)
+    assert outcome is not None
+    assert correction is not None
+    assert outcome.group(1) != correction.group(1)
+    assert re.search(rf'<textarea name="reason"[^>]* id="{outcome.group(1)}"', html)
+    assert re.search(rf'<input type="text" name="reason"[^>]* id="{correction.group(1)}"', html)
+    # The field names are unchanged: both forms still post "reason".
+    client.post(f"/vendors/verification/{session.pk}/correct/",
+                {"field": "phone", "value": "0261-888", "reason": "Nomor baru"})
+    vendor.refresh_from_db()
+    assert vendor.phone == "0261-888"
+    done = client.post(f"/vendors/verification/{session.pk}/",
+                       {"outcome": "incomplete", "reason": "Akta belum dibawa"})
+    assert done.status_code == 302
+    session.refresh_from_db()
+    assert session.reason == "Akta belum dibawa"
+
+
+def test_queue_times_are_in_wib():
+    from lpse.core.templatetags.lpse import wib
+
+    vendor = register()
+    html = _client(make_user(Role.VERIFIER)).get("/vendors/queue/").content.decode()
+    assert wib(vendor.created_at) in html or wib(vendor.verification_deadline) in html
+    assert re.search(r"\d\d-\d\d-\d{4} \d\d:\d\d WIB", html)
+
+
+def test_reports_show_a_zero_average_as_a_number():
+    verifier = make_user(Role.VERIFIER)
+    approve(register(), verifier)  # verified at once: 0 minutes
+    html = _client(make_user(Role.HEAD)).get("/vendors/reports/").content.decode()
+    rows = [re.findall(r"<td>([^<]*)</td>", row)
+            for row in re.findall(r"<tr><td>\d\d-\d{4}</td>(.*?)</tr>", html, re.S)]
+    verified = [cells for cells in rows if cells[1] == "1"]  # this month: one verification
+    assert len(verified) == 1
+    assert verified[0][5] == "0,0"  # average minutes, not "—"
+    assert all(cells[5] == "—" for cells in rows if cells[1] == "0")  # no verification
+
+
+@pytest.mark.parametrize("role", [Role.HEAD, Role.SYSADMIN, Role.AUDITOR])
+def test_sop_report_links_of_vendor_cases_open_for_every_reader(role):
+    from datetime import timedelta
+
+    from django.db.models import F
+    from django.utils import timezone
+
+    from lpse.vendors.models import ProcedureStep
+
+    verifier = make_user(Role.VERIFIER)
+    for _ in range(2):
+        approve(register(), verifier)
+    # The desk service (1.2 step 9, 15–30 minutes) took 45 minutes: a breach, listed and linked.
+    assert ProcedureStep.objects.filter(procedure="1.2", step=9, session__isnull=False).update(
+        started_at=F("finished_at") - timedelta(minutes=45)) == 2
+    today = timezone.localdate()
+    client = _client(make_user(role))
+    html = client.get("/operations/sop-report/", {"start": today.replace(day=1).isoformat(),
+                                                  "end": today.isoformat()}).content.decode()
+    links = set(re.findall(r'<a href="(/vendors/[^"]+)">', html))
+    assert len(links) == 2
+    assert not [link for link in links if link.startswith("/vendors/verification/")]
+    for link in links:
+        assert client.get(link).status_code == 200, link

@@ -42,7 +42,8 @@
       charts[key] = new Chart(canvas, {
         type: spec.type,
         data: { labels: data.labels, datasets: datasets },
-        options: { responsive: true, animation: false,
+        // Numbers (axes, tooltips) in the page's language: 23,7 on an Indonesian page.
+        options: { responsive: true, animation: false, locale: document.documentElement.lang || undefined,
                    scales: spec.stacked ? { x: { stacked: true }, y: { stacked: true, beginAtZero: true } }
                                         : { y: { beginAtZero: true } } }
       });
