@@ -41,7 +41,12 @@ from lpse.tenders.models import (
 from lpse.tenders.schedule import award_windows, objection_answer_due
 from lpse.tenders.selectors import public_list_changed
 from lpse.tenders.services.changes import schedule_reopen
-from lpse.tenders.services.common import locked, require_running, require_text
+from lpse.tenders.services.common import (
+    locked,
+    objection_record,
+    require_running,
+    require_text,
+)
 from lpse.tenders.services.prequalification import (
     pending_revision,
     result_of,
@@ -295,19 +300,9 @@ def objection_file(*, actor: User, tender: Tender, text: str) -> Objection:
                                 "winner announcement."))
     if not tender.evaluations.filter(participant=participant).exists():
         raise PermissionDenied(_("Only bidders may object to the result."))
-    if tender.objections.filter(participant=participant, phase=Objection.Phase.AWARD,
-                                round=tender.evaluation_round).exists():
-        raise ValidationError(_("Your company has already filed an objection."))
-    objection = Objection.objects.create(tender=tender, participant=participant,
-                                         filed_by=actor, text=text,
-                                         round=tender.evaluation_round)
-    audit_record(action="tenders.objection_filed", actor=actor, target=objection,
-                 data={"tender": tender.code, "round": objection.round})
-    window = tender.stage_window(StageCode.OBJECTION)
-    notifications.notify_committee(tender, "objection_filed", {
-        "objection": objection,
-        "answer_due": objection_answer_due(window.ends_at) if window else None})
-    return objection
+    return objection_record(actor=actor, tender=tender, participant=participant, text=text,
+                            phase=Objection.Phase.AWARD, stage=StageCode.OBJECTION,
+                            round_=tender.evaluation_round)
 
 
 @transaction.atomic

@@ -27,8 +27,12 @@ from lpse.tenders.models import (
     Tender,
     TenderDocument,
 )
-from lpse.tenders.schedule import objection_answer_due
-from lpse.tenders.services.common import locked, require_running, require_text
+from lpse.tenders.services.common import (
+    locked,
+    objection_record,
+    require_running,
+    require_text,
+)
 from lpse.tenders.stages import StageCode
 
 if TYPE_CHECKING:
@@ -258,16 +262,6 @@ def prequalification_objection_file(*, actor: User, tender: Tender, text: str) -
     if not tender.qualification_submissions.filter(participant=participant).exists():
         raise PermissionDenied(_("Only vendors that submitted their qualification may "
                                  "object to the result."))
-    if tender.objections.filter(participant=participant,
-                                phase=Objection.Phase.QUALIFICATION).exists():
-        raise ValidationError(_("Your company has already filed an objection."))
-    objection = Objection.objects.create(tender=tender, participant=participant,
-                                         phase=Objection.Phase.QUALIFICATION, filed_by=actor,
-                                         text=text)
-    audit_record(action="tenders.objection_filed", actor=actor, target=objection,
-                 data={"tender": tender.code, "phase": objection.phase})
-    window = tender.stage_window(StageCode.QUALIFICATION_OBJECTION)
-    notifications.notify_committee(tender, "objection_filed", {
-        "objection": objection,
-        "answer_due": objection_answer_due(window.ends_at) if window else None})
-    return objection
+    return objection_record(actor=actor, tender=tender, participant=participant, text=text,
+                            phase=Objection.Phase.QUALIFICATION,
+                            stage=StageCode.QUALIFICATION_OBJECTION)

@@ -26,6 +26,7 @@ from lpse.tenders import selectors, services
 from lpse.tenders.bidding import bid_source
 from lpse.tenders.forms import ObjectionForm, QuestionForm
 from lpse.tenders.models import Objection, Tender
+from lpse.tenders.services.common import has_objected
 from lpse.tenders.stages import StageCode
 
 
@@ -222,9 +223,8 @@ def public_detail(request: HttpRequest, code: str) -> HttpResponse:
         may_object = (tender.is_running and tender.winner_announced_at is not None
                       and tender.in_stage(StageCode.OBJECTION, now)
                       and tender.evaluations.filter(participant=participant).exists()
-                      and not tender.objections.filter(
-                          participant=participant, phase=Objection.Phase.AWARD,
-                          round=tender.evaluation_round).exists())
+                      and not has_objected(tender, participant, Objection.Phase.AWARD,
+                                           tender.evaluation_round))
         context["objection_form"] = ObjectionForm() if may_object else None
         context["submitted"] = participant.pk in bid_source().submitted_participant_ids(tender)
     return render(request, "tenders/public_detail.html", context)

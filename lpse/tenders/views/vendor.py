@@ -27,6 +27,7 @@ from lpse.tenders.forms import (
     add_service_errors,
 )
 from lpse.tenders.models import Objection, QualificationSubmission
+from lpse.tenders.services.common import has_objected
 from lpse.tenders.stages import StageCode
 from lpse.tenders.views.common import ip_of
 
@@ -167,9 +168,8 @@ def qualification(request: HttpRequest, code: str) -> HttpResponse:
     result = services.result_of(tender)
     may_object = bool(result and submission and tender.is_running
                       and tender.in_stage(StageCode.QUALIFICATION_OBJECTION, now)
-                      and not tender.objections.filter(
-                          participant=participant,
-                          phase=Objection.Phase.QUALIFICATION).exists())
+                      and not has_objected(tender, participant,
+                                           Objection.Phase.QUALIFICATION))
     return render(request, "tenders/qualification.html", {
         "tender": tender, "participant": participant, "submission": submission,
         "form": form if open_for_submission else None,
