@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from lpse.core import calendar
@@ -34,6 +36,31 @@ class Standard:
     kind: str = NONE
     low: float = 0
     high: float = 0
+    #: What the label says, for readers of other languages; generated for measurable
+    #: standards when empty.
+    meaning: str = ""
+
+    @property
+    def text(self) -> str:
+        """The standard in the page's language: the regulation's words on Indonesian pages,
+        their meaning on others (the regulation exists only in Indonesian)."""
+        language = get_language() or settings.LANGUAGE_CODE
+        if language.split("-")[0] == "id":
+            return self.label
+        return self.meaning or self._generated_meaning() or self.label
+
+    def _generated_meaning(self) -> str:
+        low, high = int(self.low), int(self.high)
+        if self.kind == WORKING_DAYS:
+            return "1 working day" if high == 1 else f"{high} working days"
+        if self.kind == MINUTES:
+            unit = "minutes"
+            if low and low % 60 == 0 and high % 60 == 0:
+                unit, low, high = "hours", low // 60, high // 60
+            if low == high:
+                return f"{high} {unit.rstrip('s')}" if high == 1 else f"{high} {unit}"
+            return f"{low}–{high} {unit}"
+        return ""
 
     @property
     def measurable(self) -> bool:
@@ -59,8 +86,8 @@ class Standard:
         return None
 
 
-def minutes(label: str, low: float, high: float) -> Standard:
-    return Standard(label, MINUTES, low, high)
+def minutes(label: str, low: float, high: float, meaning: str = "") -> Standard:
+    return Standard(label, MINUTES, low, high, meaning)
 
 
 #: Names of the steps that have no number in the regulation (5.1 monitoring, 6 backup); the
@@ -73,8 +100,10 @@ STEP_LABELS = {
     "offsite": _("Off-site copy"),
 }
 
-NOT_DETERMINED = Standard("Tidak ditentukan")
-ANY_TIME = Standard("Pada jam kerja dan di luar jam kerja")
+NOT_DETERMINED = Standard("Tidak ditentukan", meaning="Not determined")
+NOT_TIMED = Standard("Waktu tidak ditentukan", meaning="Time not determined")
+ANY_TIME = Standard("Pada jam kerja dan di luar jam kerja",
+                    meaning="In and out of working hours")
 
 
 @dataclass(frozen=True)
@@ -129,7 +158,8 @@ PROCEDURES: tuple[Procedure, ...] = (
                  _("The vendor knows the verification requirements.")),
             Step("8", _("The vendor brings the company documents to the verifier."),
                  "Verifikator, Rekanan",
-                 Standard("Setiap hari kerja mulai jam 09.00 – 15.00 WIB", SERVICE_HOURS),
+                 Standard("Setiap hari kerja mulai jam 09.00 – 15.00 WIB", SERVICE_HOURS,
+                          meaning="Every working day, 09:00–15:00 WIB"),
                  _("The documents brought are complete.")),
             Step("9", _("The verifier examines the company documents."),
                  "Verifikator, Rekanan", minutes("15 – 30 Menit", 15, 30),
@@ -160,7 +190,8 @@ PROCEDURES: tuple[Procedure, ...] = (
                  _("A training date is agreed.")),
             Step("3", _("The training is scheduled according to the request."),
                  "Ka.UPTD LPSE, Kepala Seksi Layanan Informasi, Helpdesk",
-                 Standard("Segera Setelah Disposisi/ penugasan"),
+                 Standard("Segera Setelah Disposisi/ penugasan",
+                          meaning="Right after the disposition or assignment"),
                  _("The training plan is scheduled.")),
             Step("4", _("The reply letter to the agency is drafted."),
                  "Ka.BPTI, Kepala LPSE, Ka.Sub Bagian Tata Usaha",
@@ -176,7 +207,10 @@ PROCEDURES: tuple[Procedure, ...] = (
                         "09:00–13:00; agencies: Monday, Tuesday and Friday 09:00–15:00)."),
                  "Trainer",
                  Standard("Rekanan: Rabu dan Kamis 09.00-13.00; Admin Agency, PPK, panitia: "
-                          "Senin, Selasa, Jum'at 09.00-15.00"), ""),
+                          "Senin, Selasa, Jum'at 09.00-15.00",
+                          meaning="Vendors: Wednesday and Thursday 09:00–13:00; agency "
+                                  "administrators, PPK, committees: Monday, Tuesday, Friday "
+                                  "09:00–15:00"), ""),
         ),
     ),
     Procedure(
@@ -184,7 +218,7 @@ PROCEDURES: tuple[Procedure, ...] = (
         steps=(
             Step("1", _("The committee files a request with the bid file that cannot be opened."),
                  "Kepala UPTD LPSE, Koordinator/Admin PPE, Admin Sistem",
-                 Standard("Waktu tidak ditentukan"), _("The request is received.")),
+                 NOT_TIMED, _("The request is received.")),
             Step("2", _("LPSE examines the bid file."),
                  "Kepala UPTD LPSE, Koordinator/Admin PPE, Admin Sistem",
                  minutes("5-15 Menit", 5, 15),
@@ -214,7 +248,7 @@ PROCEDURES: tuple[Procedure, ...] = (
         steps=(
             Step("1", _("The committee submits the schedule change with the old and new "
                         "schedule and the reason."),
-                 "Panitia/ULP", Standard("Waktu tidak ditentukan"), _("The request is received.")),
+                 "Panitia/ULP", NOT_TIMED, _("The request is received.")),
             Step("2", _("The administrator receives the schedule change request."),
                  "Kepala LPSE, Administrator sistem, Administrator aplikasi",
                  Standard("Hari Kerja", WORKING_DAYS, 1, 1), ""),
@@ -227,7 +261,8 @@ PROCEDURES: tuple[Procedure, ...] = (
         "3.7", _("Vendor cannot upload"), "Lampiran III 3.7 a", document_code="3.7",
         steps=(
             Step("1", _("The vendor reports the upload problem to the helpdesk."),
-                 "Rekanan, Helpdesk", Standard("Waktu tidak ditentukan"),
+                 "Rekanan, Helpdesk",
+                 NOT_TIMED,
                  _("The problem statement.")),
             Step("2", _("The administrator investigates with the system's own diagnostics."),
                  "Administrator sistem, Administrator aplikasi", minutes("15-30 menit", 15, 30),
@@ -245,11 +280,11 @@ PROCEDURES: tuple[Procedure, ...] = (
         document_code="5.1",
         steps=(
             Step("daily", _("The daily monitoring checklist is completed."),
-                 "Administrator sistem", minutes("Harian (1 hari)", 0, 24 * 60),
+                 "Administrator sistem", minutes("Harian (1 hari)", 0, 24 * 60, "Daily (1 day)"),
                  _("The daily checklist, with evidence.")),
             Step("weekly", _("The weekly monitoring checklist is completed."),
                  "Administrator sistem, Ahli software, Ahli database, Hardware engineer",
-                 minutes("Mingguan (7 hari)", 0, 7 * 24 * 60),
+                 minutes("Mingguan (7 hari)", 0, 7 * 24 * 60, "Weekly (7 days)"),
                  _("The weekly checklist, with evidence.")),
             Step("resolve", _("A problem found is examined, repaired and recovered."),
                  "Administrator sistem", Standard("7 hari kerja", WORKING_DAYS, 7, 7),
@@ -261,7 +296,8 @@ PROCEDURES: tuple[Procedure, ...] = (
         document_code="6",
         steps=(
             Step("backup", _("System files and the database are backed up."),
-                 "Administrator sistem", minutes("minimal 7 x 24 jam", 0, 24 * 60),
+                 "Administrator sistem", minutes("minimal 7 x 24 jam", 0, 24 * 60,
+                                                 "At least 7 × 24 hours"),
                  _("A verified backup.")),
             Step("offsite", _("The backup is kept on portable media away from the server room."),
                  "Administrator sistem", NOT_DETERMINED, _("The backup is stored off-site.")),

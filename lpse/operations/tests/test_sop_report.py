@@ -124,6 +124,25 @@ def test_named_steps_and_durations_are_shown_in_the_language_of_the_page(client_
     assert "25.0 min" in html
 
 
+def test_standard_times_are_the_regulations_words_in_indonesian_and_their_meaning_in_english(
+        client_for):
+    client = client_for(make_user(Role.HEAD))
+    html = client.get("/operations/sop/1.1/").content.decode()
+    assert "<td>15 – 30 Menit</td>" in html
+    assert "<td>7 (tujuh) hari kerja</td>" in html
+    client.cookies["lpse_language"] = "en"
+    html = client.get("/operations/sop/1.1/").content.decode()
+    assert "<td>15–30 minutes</td>" in html
+    assert "<td>7 working days</td>" in html
+    assert "<td>Every working day, 09:00–15:00 WIB</td>" in html
+    assert "Menit" not in html
+    report = client.get("/operations/sop-report/", {"start": "2026-11-01",
+                                                    "end": "2026-11-30"}).content.decode()
+    for meaning in ("1–24 hours", "5 minutes", "1 minute<", "Daily (1 day)", "Not determined"):
+        assert meaning in report
+    assert "Tidak ditentukan" not in report
+
+
 def test_breach_links_only_for_readers_who_may_open_them(client_for):
     """A case links only to what the reader of the report may open (StepCase.perm)."""
     from lpse.accounts.roles import Perm
