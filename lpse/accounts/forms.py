@@ -122,7 +122,7 @@ class OfficialForm(forms.Form):
         data = super().clean() or {}
         roles = set(data.get("roles", []))
         if roles & {Role.PPK, Role.COMMITTEE, Role.PROCUREMENT_OFFICER, Role.BUDGET_OWNER,
-                    Role.AGENCY_ADMIN} and not data.get("nip"):
+                    Role.AGENCY_ADMIN} and not data.get("nip") and "nip" not in self.errors:
             self.add_error("nip", _("A NIP is required for agency officials."))
         return data
 

@@ -74,3 +74,29 @@ def test_user_page_reason_fields_have_distinct_ids(client_for) -> None:
     assert "disable-reason" in labels
     assert "reset-2fa-reason" in labels
     assert 'name="reason"' in html
+
+
+def test_new_official_form_roles_are_a_fieldset_and_a_bad_nip_gets_one_error(client_for) -> None:
+    admin = make_user(Role.AGENCY_ADMIN)
+    client = client_for(admin)
+    html = client.get("/accounts/users/new/").content.decode()
+    assert re.search(r"<fieldset[^>]*>\s*<legend[^>]*>Peran", html)
+    assert "— pilih —" in html  # the work unit's empty choice, in Indonesian
+    assert "Select an option" not in html
+    response = client.post("/accounts/users/new/", {
+        "username": "ppk.baru", "full_name": "Ppk Baru", "email": "ppk.baru@example.go.id",
+        "nip": "12345", "roles": [Role.PPK.value]})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "NIP harus terdiri atas tepat 18 digit." in html
+    assert "NIP wajib diisi untuk pejabat instansi." not in html
+    assert 'value="ppk.baru"' in html
+
+
+def test_agency_panel_links_the_whole_list_of_officials(client_for) -> None:
+    admin = make_user(Role.AGENCY_ADMIN)
+    for _ in range(6):
+        make_user(Role.PPK, agency=admin.agency)
+    html = client_for(admin).get("/dashboard/").content.decode()
+    assert re.search(r'<a href="/accounts/users/">7 pejabat</a>', html)
+    assert "Baru ditambahkan:" in html

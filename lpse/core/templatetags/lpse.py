@@ -44,6 +44,12 @@ def bootstrap_widget(field: BoundField, size: str = "") -> SafeString:
 
 
 @register.filter
+def choice_group(field: BoundField) -> bool:
+    """A group of checkboxes or radio buttons: rendered as a fieldset with a legend."""
+    return isinstance(field.field.widget, CheckboxSelectMultiple | RadioSelect)
+
+
+@register.filter
 def wib(value: datetime | date | str | None, fmt: str = "%d-%m-%Y %H:%M") -> str:
     """A moment in Western Indonesia Time, e.g. 25-11-2026 14:03 WIB. Also takes the ISO
     8601 text of an aware moment (as kept in JSON data)."""
