@@ -412,6 +412,9 @@ LPSE_UNIT_EMAIL = env.str("LPSE_UNIT_EMAIL", default="lpse@sumedangkab.go.id")
 LPSE_UNIT_CODE = env.str("LPSE_UNIT_CODE", default="LPSE")
 LPSE_LOGO_PATH = env.str("LPSE_LOGO_PATH", default="") or str(BASE_DIR / "static/img/logo.png")
 LPSE_REGION_NAME = env.str("LPSE_REGION_NAME", default="Kabupaten Sumedang")
+# The first line of an agency's letterhead (an SPPBJ, its committee's minutes).
+LPSE_GOVERNMENT_NAME = env.str("LPSE_GOVERNMENT_NAME",
+                               default=f"Pemerintah {LPSE_REGION_NAME}")
 # Verification desk and service hours (regulation Lampiran I 1.2 step 8).
 SERVICE_HOURS_START = env.str("SERVICE_HOURS_START", default="09:00")
 SERVICE_HOURS_END = env.str("SERVICE_HOURS_END", default="15:00")

@@ -112,6 +112,12 @@ class OfficialForm(forms.Form):
                 agency_id=editing.agency_id or 0, is_active=True
             )
 
+    def clean_username(self) -> str:
+        username = str(self.cleaned_data.get("username", "")).strip()
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This user ID is already taken."))
+        return username
+
     def clean_nip(self) -> str:
         nip = normalise_nip(self.cleaned_data.get("nip", ""))
         if nip:

@@ -169,7 +169,8 @@ def official_create(
 def _validate_user(user: User) -> None:
     errors: dict[str, list[str]] = {}
     try:
-        user.full_clean(exclude=["password"])
+        # Uniqueness is checked below, with messages that say what to do.
+        user.full_clean(exclude=["password"], validate_unique=False)
     except ValidationError as exc:
         errors.update(exc.message_dict)
     same_name = User.objects.filter(username__iexact=user.username).exclude(pk=user.pk)

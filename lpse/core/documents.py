@@ -20,7 +20,7 @@ from lpse.audit.services import audit_record
 from lpse.core.calendar import localdate_wib
 from lpse.core.files import register_file_access, store_bytes
 from lpse.core.models import IssuedDocument, LetterSequence, StoredFile
-from lpse.core.pdf import PdfDocument
+from lpse.core.pdf import Issuer, PdfDocument
 
 if TYPE_CHECKING:
     from lpse.accounts.models import User
@@ -28,24 +28,26 @@ if TYPE_CHECKING:
 ROMAN_MONTHS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
 
-def letter_number_next(*, letter_type: str, code: str, on: date | None = None) -> str:
-    """Reserve the next official number for `letter_type` in the year of `on`.
+def letter_number_next(*, letter_type: str, code: str, on: date | None = None,
+                       unit: str = "") -> str:
+    """Reserve the next official number for `letter_type` in the year of `on`, counted per
+    issuing unit (the LPSE's own, or an agency's code: each numbers its own letters).
 
     Must run inside the transaction that issues the document, so a rolled-back issue does
     not consume a number.
     """
     on = on or localdate_wib()
+    unit = unit or settings.LPSE_UNIT_CODE
+    key = letter_type if unit == settings.LPSE_UNIT_CODE else f"{letter_type}@{unit}"[:60]
     with transaction.atomic(savepoint=False):
-        LetterSequence.objects.get_or_create(letter_type=letter_type, year=on.year)
-        sequence = LetterSequence.objects.select_for_update().get(
-            letter_type=letter_type, year=on.year
-        )
+        LetterSequence.objects.get_or_create(letter_type=key, year=on.year)
+        sequence = LetterSequence.objects.select_for_update().get(letter_type=key, year=on.year)
         sequence.last_number += 1
         sequence.save(update_fields=["last_number"])
     return settings.LETTER_NUMBER_FORMAT.format(
         code=code,
         seq=sequence.last_number,
-        unit=settings.LPSE_UNIT_CODE,
+        unit=unit,
         month_roman=ROMAN_MONTHS[on.month - 1],
         month=on.month,
         year=on.year,
@@ -66,11 +68,17 @@ def document_issue(
     issued_by: User | None,
     subject: models.Model | None = None,
     numbered: bool = True,
+    issuer: Issuer | None = None,
 ) -> IssuedDocument:
-    """Number, render, store and record one official PDF (letter or berita acara)."""
+    """Number, render, store and record one official PDF (letter or berita acara). An
+    `issuer` other than the LPSE (an agency) prints its letterhead and numbers its letters
+    in its own sequence."""
     document_id = uuid.uuid4()
+    if issuer is not None:
+        doc.issuer = issuer
     if numbered:
-        doc.number = letter_number_next(letter_type=letter_type, code=code)
+        doc.number = letter_number_next(letter_type=letter_type, code=code,
+                                        unit=doc.issuer.unit_code)
     else:
         doc.number = None
     number = doc.number or f"{letter_type}/{document_id.hex[:12]}"

@@ -13,10 +13,48 @@ Usage:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
+from django.conf import settings
 from django.utils import formats
+
+
+class _AgencyLike(Protocol):
+    code: str
+    name: str
+    address: str
+    phone: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """Whose letter it is: the letterhead printed on it and the unit code in its number.
+    The LPSE's own documents carry the unit's letterhead; an agency's (the PPK's SPPBJ, its
+    committee's minutes) the agency's, under the regional government."""
+
+    parent: str
+    name: str
+    address: str
+    phone: str
+    email: str
+    unit_code: str
+    #: The unit's logo (LPSE_LOGO_PATH) is printed on the unit's own letters only.
+    logo: bool = True
+
+    @classmethod
+    def unit(cls) -> Issuer:
+        return cls(parent=settings.LPSE_UNIT_PARENT, name=settings.LPSE_UNIT_NAME,
+                   address=settings.LPSE_UNIT_ADDRESS, phone=settings.LPSE_UNIT_PHONE,
+                   email=settings.LPSE_UNIT_EMAIL, unit_code=settings.LPSE_UNIT_CODE)
+
+    @classmethod
+    def agency(cls, agency: _AgencyLike) -> Issuer:
+        return cls(parent=settings.LPSE_GOVERNMENT_NAME, name=agency.name,
+                   address=agency.address, phone=agency.phone, email=agency.email,
+                   unit_code=agency.code, logo=False)
 
 
 def format_date_id(day: date) -> str:
@@ -28,10 +66,12 @@ class PdfDocument:
     """A letter or minutes being composed: the blocks are recorded, and laid out by
     ReportLab only in `render()`."""
 
-    def __init__(self, *, title: str, number: str | None = None, subtitle: str = "") -> None:
+    def __init__(self, *, title: str, number: str | None = None, subtitle: str = "",
+                 issuer: Issuer | None = None) -> None:
         self.title = title
         self.number = number
         self.subtitle = subtitle
+        self.issuer = issuer or Issuer.unit()
         self.blocks: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
 
     def _add(self, name: str, *args: Any, **kwargs: Any) -> None:
@@ -62,4 +102,4 @@ class PdfDocument:
 
         return pdf_reportlab.render(title=self.title, number=self.number,
                                     subtitle=self.subtitle, blocks=self.blocks,
-                                    verify_url=verify_url)
+                                    verify_url=verify_url, issuer=self.issuer)

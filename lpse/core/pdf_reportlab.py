@@ -31,6 +31,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from lpse.core.pdf import Issuer
+
 _styles = getSampleStyleSheet()
 BODY = ParagraphStyle("body", parent=_styles["BodyText"], fontSize=10, leading=14)
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=8, leading=10)
@@ -43,7 +45,8 @@ HEAD_1 = ParagraphStyle("head1", parent=BODY, fontName="Helvetica-Bold", fontSiz
 HEAD_2 = ParagraphStyle("head2", parent=BODY, fontName="Helvetica-Bold", fontSize=14,
                         alignment=TA_CENTER, leading=17)
 HEAD_3 = ParagraphStyle("head3", parent=SMALL, alignment=TA_CENTER)
-SECTION = ParagraphStyle("section", parent=BODY, fontName="Helvetica-Bold", spaceBefore=8)
+SECTION = ParagraphStyle("section", parent=BODY, fontName="Helvetica-Bold", spaceBefore=8,
+                         keepWithNext=1)
 
 
 def _p(text: object, style: ParagraphStyle = BODY) -> Paragraph:
@@ -113,18 +116,17 @@ _BLOCKS: dict[str, Callable[..., None]] = {
 }
 
 
-def _letterhead() -> list[Flowable]:
+def _letterhead(issuer: Issuer) -> list[Flowable]:
+    contact = [issuer.address, f"{_('Phone')} {issuer.phone}" if issuer.phone else "",
+               issuer.email]
     lines: list[Flowable] = [
-        _p(settings.LPSE_UNIT_PARENT.upper(), HEAD_1),
-        _p(settings.LPSE_UNIT_NAME.upper(), HEAD_2),
-        _p(
-            f"{settings.LPSE_UNIT_ADDRESS} · {_('Phone')} {settings.LPSE_UNIT_PHONE} · "
-            f"{settings.LPSE_UNIT_EMAIL}",
-            HEAD_3,
-        ),
+        _p(issuer.parent.upper(), HEAD_1),
+        _p(issuer.name.upper(), HEAD_2),
     ]
+    if any(contact):
+        lines.append(_p(" · ".join(c for c in contact if c), HEAD_3))
     logo_path = Path(settings.LPSE_LOGO_PATH)
-    if logo_path.is_file():
+    if issuer.logo and logo_path.is_file():
         logo = Image(str(logo_path), width=20 * mm, height=20 * mm)
         head = Table([[logo, lines]], colWidths=[24 * mm, None])
     else:
@@ -138,7 +140,7 @@ def _letterhead() -> list[Flowable]:
 
 def render(*, title: str, number: str | None, subtitle: str,
            blocks: Sequence[tuple[str, tuple[Any, ...], dict[str, Any]]],
-           verify_url: str | None = None) -> bytes:
+           verify_url: str | None = None, issuer: Issuer | None = None) -> bytes:
     """The PDF of a document described as `blocks` (name, args, kwargs) after the
     letterhead, title, number and subtitle."""
     buffer = io.BytesIO()
@@ -148,7 +150,7 @@ def render(*, title: str, number: str | None, subtitle: str,
         canvas.saveState()
         canvas.setFont("Helvetica", 7)
         text = _("Page %(page)s · generated %(when)s WIB") % {
-            "page": doc.page, "when": generated.strftime("%Y-%m-%d %H:%M"),
+            "page": doc.page, "when": generated.strftime("%d-%m-%Y %H:%M"),
         }
         canvas.drawString(20 * mm, 10 * mm, text)
         if verify_url:
@@ -165,9 +167,9 @@ def render(*, title: str, number: str | None, subtitle: str,
     doc = SimpleDocTemplate(
         buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm,
         topMargin=15 * mm, bottomMargin=28 * mm, title=title,
-        author=settings.LPSE_UNIT_NAME, subject=number or "",
+        author=(issuer or Issuer.unit()).name, subject=number or "",
     )
-    story = _letterhead()
+    story = _letterhead(issuer or Issuer.unit())
     story.append(Paragraph(f"<u>{escape(title.upper())}</u>", TITLE))
     if number:
         story.append(_p(_("Number: %(number)s") % {"number": number}, NUMBER))

@@ -100,3 +100,15 @@ def test_agency_panel_links_the_whole_list_of_officials(client_for) -> None:
     html = client_for(admin).get("/dashboard/").content.decode()
     assert re.search(r'<a href="/accounts/users/">7 pejabat</a>', html)
     assert "Baru ditambahkan:" in html
+
+
+def test_a_taken_user_id_is_one_error_shown_with_the_others(client_for) -> None:
+    admin = make_user(Role.AGENCY_ADMIN)
+    existing = make_user(Role.PPK, agency=admin.agency)
+    response = client_for(admin).post("/accounts/users/new/", {
+        "username": existing.username.upper(), "full_name": "", "email": "baru@example.go.id",
+        "nip": "", "roles": [Role.PPK.value]})
+    html = response.content.decode()
+    assert html.count("ID Pengguna ini sudah digunakan.") == 1
+    assert "sudah ada" not in html
+    assert "NIP wajib diisi untuk pejabat instansi." in html

@@ -56,6 +56,32 @@ def test_issue_renders_stores_records_and_audits() -> None:
     assert AuditEvent.objects.filter(action="document.issued", object_id=str(document.pk)).exists()
 
 
+def test_an_agency_letter_has_its_letterhead_and_its_own_numbers() -> None:
+    from lpse.accounts.tests.factories import AgencyFactory
+    from lpse.core.pdf import Issuer
+
+    agency = AgencyFactory(code="DPUTR", name="Dinas Pekerjaan Umum dan Tata Ruang",
+                           address="Jl. Prabu Gajah Agung No. 1, Sumedang",
+                           phone="(0261) 201234", email="dputr@sumedangkab.go.id")
+    ppk = make_user(Role.PPK, agency=agency)
+    unit_letter = document_issue(letter_type="test.sppbj", code="027", doc=_doc(),
+                                 filename="a.pdf", issued_by=ppk)
+    first = document_issue(letter_type="test.sppbj", code="027", doc=_doc(), filename="b.pdf",
+                           issued_by=ppk, issuer=Issuer.agency(agency))
+    second = document_issue(letter_type="test.sppbj", code="027", doc=_doc(), filename="c.pdf",
+                            issued_by=ppk, issuer=Issuer.agency(agency))
+    assert unit_letter.number.startswith("027/0001/LPSE/")
+    assert first.number.startswith("027/0001/DPUTR/")
+    assert second.number.startswith("027/0002/DPUTR/")
+    text = "".join(page.extract_text() for page in PdfReader(open_stored(first.file)).pages)
+    assert "PEMERINTAH KABUPATEN SUMEDANG" in text
+    assert "DINAS PEKERJAAN UMUM DAN TATA RUANG" in text
+    assert "dputr@sumedangkab.go.id" in text
+    assert "LPSE" not in text.split("BERITA ACARA UJI")[0]
+    unit_text = "".join(p.extract_text() for p in PdfReader(open_stored(unit_letter.file)).pages)
+    assert "UPTD LPSE KABUPATEN SUMEDANG" in unit_text
+
+
 def test_failed_issue_consumes_no_number() -> None:
     class Boom(Exception):
         pass

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from lpse.audit.services import audit_record
+from lpse.core.pdf import Issuer
 from lpse.tenders import notifications
 from lpse.tenders.models import CodeSequence, Objection, Participant, Tender
 from lpse.tenders.schedule import objection_answer_due
@@ -24,6 +25,12 @@ def next_code(kind: str, year: int, template: str) -> str:
     sequence.last_number += 1
     sequence.save(update_fields=["last_number"])
     return template.format(year=year, seq=sequence.last_number)
+
+
+def issuer_of(tender: Tender) -> Issuer:
+    """The committee's minutes and the PPK's letters are the agency's documents: its
+    letterhead, its letter numbers."""
+    return Issuer.agency(tender.agency)
 
 
 def locked(tender: Tender) -> Tender:

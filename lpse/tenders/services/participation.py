@@ -26,7 +26,7 @@ from lpse.tenders.models import (
     Tender,
     TenderDocument,
 )
-from lpse.tenders.services.common import locked, require_running, require_text
+from lpse.tenders.services.common import issuer_of, locked, require_running, require_text
 from lpse.tenders.stages import StageCode
 from lpse.vendors.selectors import vendor_may_participate
 
@@ -184,7 +184,7 @@ def clarification_minutes_issue(*, actor: User, tender: Tender) -> IssuedDocumen
     document = document_issue(letter_type=pdfs.BA_CLARIFICATION,
                               code=pdfs.LETTER_CODES[pdfs.BA_CLARIFICATION], doc=doc,
                               filename=f"BA-Penjelasan-{tender.code}.pdf", issued_by=actor,
-                              subject=tender)
+                              subject=tender, issuer=issuer_of(tender))
     audit_record(action="tenders.clarification_minutes_issued", actor=actor, target=tender,
                  data={"document": document.number, "questions": len(questions)})
     notifications.notify_participants(tender, "clarification_minutes", {"document": document})

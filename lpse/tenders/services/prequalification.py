@@ -28,6 +28,7 @@ from lpse.tenders.models import (
     TenderDocument,
 )
 from lpse.tenders.services.common import (
+    issuer_of,
     locked,
     objection_record,
     require_running,
@@ -220,7 +221,7 @@ def prequalification_result_set(*, actor: User, tender: Tender) -> Prequalificat
     document = document_issue(letter_type=pdfs.BA_PREQUALIFICATION,
                               code=pdfs.LETTER_CODES[pdfs.BA_PREQUALIFICATION], doc=doc,
                               filename=f"BA-Prakualifikasi-{tender.code}.pdf",
-                              issued_by=actor, subject=tender)
+                              issued_by=actor, subject=tender, issuer=issuer_of(tender))
     qualified = sum(1 for s in submissions if s.passed)
     if earlier is None:
         result = PrequalificationResult.objects.create(
