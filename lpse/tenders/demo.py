@@ -8,6 +8,7 @@ stage at the real clock. Idempotent: packages carry a DEMO- RUP code and are not
 
 from __future__ import annotations
 
+import functools
 import io
 from datetime import timedelta
 from decimal import Decimal
@@ -41,9 +42,18 @@ from lpse.tenders.stages import StageCode
 
 ORDER = 40
 
-#: A minimal valid PDF standing in for the tender documents.
-DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-            b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+@functools.cache
+def demo_pdf() -> bytes:
+    """A readable one-page PDF standing in for the tender documents of the demo."""
+    from lpse.core.pdf import PdfDocument
+
+    doc = PdfDocument(title="Dokumen Tender (contoh)")
+    doc.paragraph("Dokumen ini adalah contoh dalam data demo portal LPSE: isi dokumen "
+                  "pemilihan atau kualifikasi yang sebenarnya disusun oleh Pokja Pemilihan "
+                  "sesuai Standar Dokumen Pemilihan.")
+    return doc.render()
 
 # (RUP code, name, location, HPS, stage the tender is shown in)
 CONSTRUCTION = [
@@ -188,11 +198,17 @@ def _walk(context: DemoContext, tender: Tender, target: str) -> None:
     services.evaluation_start(actor=chair, tender=tender)
     tender = _slide(tender, StageCode.EVALUATION, minutes=60 * 3)
     for index, evaluation in enumerate(tender.evaluations.order_by("pk")):
+        if index == 2:
+            # Knockout system (sistem gugur): the technical failure ends the evaluation of
+            # this bid; its price and qualification are not evaluated.
+            services.evaluation_record(
+                actor=chair, evaluation=evaluation, administrative_passed=True,
+                technical_passed=False,
+                technical_notes="Metode pelaksanaan tidak sesuai dengan lingkup pekerjaan.")
+            continue
         services.evaluation_record(
             actor=chair, evaluation=evaluation, administrative_passed=True,
-            technical_passed=index != 2,
-            technical_notes="" if index != 2 else "Metode pelaksanaan tidak sesuai.",
-            corrected_price=evaluation.offer_amount, price_passed=True,
+            technical_passed=True, corrected_price=evaluation.offer_amount, price_passed=True,
             qualification_passed=True if past(StageCode.QUALIFICATION_PROOF) else None)
     if not past(StageCode.WINNER_DECISION):
         if past(StageCode.QUALIFICATION_PROOF):
@@ -276,7 +292,7 @@ def _walk_prequalification(context: DemoContext, tender: Tender, target: StageCo
             personnel="Manajer proyek (SKK Ahli Madya Teknik Bangunan Gedung), ahli K3 "
                       "konstruksi, ahli mekanikal-elektrikal.",
             equipment="Tower crane 1 unit, concrete pump 2 unit, scaffolding 1.200 set.",
-            source=io.BytesIO(DEMO_PDF), filename="Dokumen-Kualifikasi.pdf")
+            source=io.BytesIO(demo_pdf()), filename="Dokumen-Kualifikasi.pdf")
     if target == StageCode.QUALIFICATION_SUBMISSION:
         return
     tender = _slide(tender, StageCode.QUALIFICATION_EVALUATION, minutes=60)
@@ -314,11 +330,11 @@ def _seed_prequalified(context: DemoContext, committee: Committee, base: dict[st
         tender = Tender.objects.get(pk=tender.pk)
         windows = default_schedule(tender.plan, timezone.now() + timedelta(days=1))
         services.schedule_set(actor=chair, tender=tender, windows=windows)
-        services.document_add(actor=chair, tender=tender, source=io.BytesIO(DEMO_PDF),
+        services.document_add(actor=chair, tender=tender, source=io.BytesIO(demo_pdf()),
                               filename=f"Dokumen-Kualifikasi-{rup}.pdf",
                               title="Dokumen Kualifikasi",
                               kind=TenderDocument.Kind.QUALIFICATION)
-        services.document_add(actor=chair, tender=tender, source=io.BytesIO(DEMO_PDF),
+        services.document_add(actor=chair, tender=tender, source=io.BytesIO(demo_pdf()),
                               filename=f"Dokumen-Pemilihan-{rup}.pdf",
                               title="Dokumen Pemilihan (untuk peserta yang lulus prakualifikasi)")
         services.tender_publish(actor=chair, tender=tender)
@@ -353,7 +369,7 @@ def seed(context: DemoContext) -> None:
         tender = services.tender_create(actor=chair, package=package)
         windows = default_schedule(tender.plan, timezone.now() + timedelta(days=1))
         services.schedule_set(actor=chair, tender=tender, windows=windows)
-        services.document_add(actor=chair, tender=tender, source=io.BytesIO(DEMO_PDF),
+        services.document_add(actor=chair, tender=tender, source=io.BytesIO(demo_pdf()),
                               filename=f"Dokumen-Pemilihan-{rup}.pdf",
                               title="Dokumen Pemilihan")
         if target == "draft":

@@ -121,8 +121,17 @@ def clarification_minutes(tender: Tender, questions: Sequence[Question]) -> PdfD
     return doc
 
 
+#: Points per millimetre (PdfDocument column widths are in points; ReportLab is not loaded
+#: here).
+MM = 72 / 25.4
+#: The width of a table on an A4 page between the 20 mm margins.
+TABLE_WIDTH = 170 * MM
+
+
 def evaluation_minutes(tender: Tender, evaluations: Sequence[Evaluation], *,
                        replaces: str = "", reason: str = "") -> PdfDocument:
+    from lpse.tenders.services.evaluation import evaluation_failure, step_label
+
     doc = PdfDocument(title=_("MINUTES OF THE SELECTION RESULT (BERITA ACARA HASIL "
                               "PEMILIHAN)"))
     doc.paragraph(_("The committee %(committee)s has evaluated the bids of the tender below "
@@ -135,23 +144,64 @@ def evaluation_minutes(tender: Tender, evaluations: Sequence[Evaluation], *,
     doc.section(_("Evaluation of the bids"))
 
     def mark(value: bool | None) -> str:
-        return "-" if value is None else (_("Pass") if value else _("Fail"))
+        return "—" if value is None else (_("Pass") if value else _("Fail"))
+
+    def amount(value: Decimal | None) -> str:
+        # The header says "(Rp)": the cell is only the number, so it stays on one line.
+        return "—" if value is None else rupiah(value).removeprefix("Rp ")
+
+    # Each amount column holds up to Rp 999.999.999.999 on one 8-point line; the marks hold
+    # "Lulus"/"Gugur"; the steps' headers are abbreviated (a legend follows the table).
+    widths = {"offer": 27, "corrected": 27, "mark": 13, "score": 14, "result": 24}
+    uses_scores = tender.uses_scores
+    header = [_("Bidder"), _("Offer price (Rp)"), _("Corrected price (Rp)"),
+              pgettext("column header", "Adm."), pgettext("column header", "Tech."),
+              _("Price"), pgettext("column header", "Qual.")]
+    fixed = [widths["offer"], widths["corrected"]] + [widths["mark"]] * 4
+    if uses_scores:
+        header.append(_("Score"))
+        fixed.append(widths["score"])
+    header.append(_("Rank / result"))
+    fixed.append(widths["result"])
+    col_widths = [TABLE_WIDTH - sum(fixed) * MM] + [w * MM for w in fixed]
 
     rows = []
+    failures = []
     for ev in evaluations:
-        technical = (str(ev.technical_score) if tender.uses_scores and
-                     ev.technical_score is not None else mark(ev.technical_passed))
-        rows.append([
-            ev.participant.vendor.name, rupiah(ev.offer_amount), rupiah(ev.corrected_price),
-            mark(ev.administrative_passed), technical, mark(ev.price_passed),
-            mark(ev.qualification_passed),
-            str(ev.final_score) if ev.final_score is not None else "-",
-            str(ev.rank) if ev.rank else "-",
-            ev.get_award_display() if ev.award is not None else "",
-        ])
-    doc.table([_("Bidder"), _("Offer"), _("Corrected price"), _("Administrative"),
-               _("Technical"), _("Price"), _("Qualification"), _("Score"), _("Rank"),
-               _("Result")], rows)
+        failure = evaluation_failure(tender, ev)
+        technical = (str(ev.technical_score) if uses_scores and ev.technical_score is not None
+                     else mark(ev.technical_passed))
+        price = mark(ev.price_passed)
+        if failure is not None:
+            failures.append((ev, *failure))
+            if failure[0] == "price":
+                price = _("Fail")
+        if ev.award is not None:
+            result = f"{ev.rank} · {ev.get_award_display()}" if ev.rank else \
+                ev.get_award_display()
+        elif ev.rank:
+            result = str(ev.rank)
+        elif failure is not None:
+            result = pgettext("evaluation result", "Failed")
+        else:
+            result = "—"
+        row = [ev.participant.vendor.name, amount(ev.offer_amount), amount(ev.corrected_price),
+               mark(ev.administrative_passed), technical, price,
+               mark(ev.qualification_passed)]
+        if uses_scores:
+            row.append(str(ev.final_score) if ev.final_score is not None else "—")
+        row.append(result)
+        rows.append(row)
+    doc.table(header, rows, col_widths=col_widths)
+    doc.paragraph(_("Adm. = administrative, Tech. = technical, Qual. = qualification "
+                    "evaluation. Knockout system (sistem gugur): a bid that fails a step is "
+                    "not evaluated on the steps after it (—)."))
+    if failures:
+        doc.section(_("Bids that failed the evaluation"))
+        doc.table([_("Bidder"), pgettext("evaluation", "Failed at"), _("Reason")],
+                  [[ev.participant.vendor.name, step_label(step), why or "-"]
+                   for ev, step, why in failures],
+                  col_widths=[50 * MM, 32 * MM, TABLE_WIDTH - 82 * MM])
     winner = next((e for e in evaluations if e.award == 0), None)
     if winner is not None:
         doc.paragraph(_("The committee determines %(vendor)s as the winner with a corrected "

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -140,10 +141,13 @@ class TenderSettingsForm(forms.Form):
                                          queryset=FileMethod.objects.filter(is_active=True))
     evaluation_method = forms.ModelChoiceField(label=_("Evaluation method"),
                                                queryset=EvaluationMethod.objects.none())
-    technical_weight = forms.DecimalField(label=_("Technical weight (%)"), required=False,
-                                          max_digits=5, decimal_places=2)
-    technical_threshold = forms.DecimalField(label=_("Technical passing score"),
-                                             required=False, max_digits=5, decimal_places=2)
+    technical_weight = forms.DecimalField(
+        label=_("Technical weight (%)"), required=False, max_digits=5, decimal_places=2,
+        help_text=_("Only for the quality and cost method (1–99 %); empty for the others."))
+    technical_threshold = forms.DecimalField(
+        label=_("Technical passing score"), required=False, max_digits=5, decimal_places=2,
+        help_text=_("Only for the methods that score the technical proposal (0–100); empty "
+                    "for a pass or fail evaluation."))
     requirements = forms.CharField(label=_("Participation and qualification requirements"),
                                    required=False, widget=forms.Textarea(attrs={"rows": 5}))
 
@@ -197,6 +201,16 @@ class ScheduleForm(forms.Form):
                 self.add_error(field, message)
 
 
+class HeldFileInput(forms.ClearableFileInput):
+    """A file input that drops `required` from the page once a file is held: the browser
+    would otherwise refuse the form until the user chose the file again."""
+
+    held = False
+
+    def use_required_attribute(self, initial: Any) -> bool:
+        return super().use_required_attribute(initial) and not self.held
+
+
 class DocumentForm(HeldUploadsMixin):
     """A version of the tender documents; refused (an addendum without its reason, say), the
     page keeps the file — up to 50 MB — rather than asking for it again."""
@@ -207,21 +221,43 @@ class DocumentForm(HeldUploadsMixin):
                                          "vendors who pass the prequalification."))
     title = forms.CharField(label=_("Title"), max_length=200,
                             initial=_("Tender documents (Dokumen Pemilihan)"))
-    file = forms.FileField(label=_("File (PDF or ZIP)"))
+    file = forms.FileField(label=_("File (PDF or ZIP)"), widget=HeldFileInput)
     reason = forms.CharField(label=_("Reason for the addendum"), required=False,
                              widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, prequalification: bool = False,
-                 kind: str = TenderDocument.Kind.SELECTION, **kwargs: Any) -> None:
+                 kind: str = TenderDocument.Kind.SELECTION,
+                 addendum_kinds: Collection[str] = (), **kwargs: Any) -> None:
         """`kind`: the kind the committee most likely uploads next (a prequalification's
-        qualification documents first, then its selection documents)."""
+        qualification documents first, then its selection documents). `addendum_kinds`: the
+        kinds a new version would amend (published documents of that kind exist): the reason
+        is asked only for an addendum."""
         super().__init__(*args, **kwargs)
+        kinds = set(TenderDocument.Kind.values) if prequalification else {
+            TenderDocument.Kind.SELECTION}
+        amended = kinds & set(addendum_kinds)
+        #: Whatever the committee uploads is an addendum (its reason is required).
+        self.is_addendum = amended == kinds
+        if not amended:
+            del self.fields["reason"]
+        elif self.is_addendum:
+            self.fields["reason"].required = True
+            self.fields["reason"].error_messages["required"] = _(
+                "An addendum needs its reason.")
+        else:
+            self.fields["reason"].help_text = _(
+                "Only for an addendum: a new version of documents of a kind already "
+                "published. Participants are e-mailed.")
         if not prequalification:
             del self.fields["kind"]
             return
         self.fields["kind"].initial = kind
         if kind == TenderDocument.Kind.QUALIFICATION:
             self.fields["title"].initial = _("Qualification documents (Dokumen Kualifikasi)")
+
+    def hold_uploads(self) -> None:
+        super().hold_uploads()
+        cast(HeldFileInput, self.fields["file"].widget).held = "file" in self.held
 
 
 class JoinForm(forms.Form):
@@ -252,6 +288,9 @@ def _pass_fail(label: Any) -> forms.TypedChoiceField:
 
 
 class EvaluationForm(forms.Form):
+    """The steps in the order of the knockout system (sistem gugur): administrative,
+    technical, price, qualification."""
+
     administrative_passed = _pass_fail(_("Administrative evaluation"))
     administrative_notes = forms.CharField(label=_("Administrative notes"), required=False,
                                            widget=forms.Textarea(attrs={"rows": 2}))
@@ -276,6 +315,16 @@ class EvaluationForm(forms.Form):
             del self.fields["technical_passed"]
         else:
             del self.fields["technical_score"]
+        for step in ("administrative", "technical", "price", "qualification"):
+            self.fields[f"{step}_notes"].help_text = _(
+                "Required when the bid fails this step: the reason is published with the "
+                "results and printed in the minutes (BAHP).")
+        for field in ("technical_passed", "technical_score", "price_passed",
+                      "qualification_passed"):
+            if field in self.fields:
+                self.fields[field].help_text = _(
+                    "Only when the bid passed the steps above; after a failure leave it "
+                    "“Not evaluated”.")
 
 
 class ObjectionForm(forms.Form):

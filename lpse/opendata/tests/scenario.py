@@ -86,10 +86,13 @@ def opened(s: Scenario, clock: Any, offers: list[str] = OFFERS) -> None:
 
 def evaluated(s: Scenario) -> None:
     for evaluation in s.tender.evaluations.all():
+        within = evaluation.offer_amount <= s.tender.owner_estimate
+        # Knockout system: a bid above the HPS fails on price (with the reason) and its
+        # qualification is not evaluated.
         services.evaluation_record(
             actor=s.member, evaluation=evaluation, administrative_passed=True,
-            technical_passed=True, qualification_passed=True,
-            price_passed=evaluation.offer_amount <= s.tender.owner_estimate,
+            technical_passed=True, qualification_passed=True if within else None,
+            price_passed=within, price_notes="" if within else "Harga di atas HPS",
             corrected_price=evaluation.offer_amount)
 
 
@@ -120,7 +123,8 @@ def reevaluated(s: Scenario, clock: Any) -> None:
                                announce_at=timezone.now() + dt.timedelta(days=2))
     winner = tender.evaluations.get(participant=s.participants[1])
     clock.shift(dt.timedelta(minutes=5))
-    services.evaluation_record(actor=s.member, evaluation=winner, qualification_passed=False)
+    services.evaluation_record(actor=s.member, evaluation=winner, qualification_passed=False,
+                               qualification_notes="Pengalaman tidak terbukti")
     services.tender_winner_set(actor=s.member, tender=s.refresh())
     services.evaluation_minutes_issue(actor=s.member, tender=s.tender)
     clock.move_to(inside(s.refresh(), StageCode.WINNER_ANNOUNCEMENT))

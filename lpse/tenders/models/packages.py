@@ -77,17 +77,27 @@ class Package(TimeStampedModel):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(budget_ceiling__gt=0),
-                                   name="package_budget_positive"),
-            models.CheckConstraint(condition=models.Q(owner_estimate__gt=0),
-                                   name="package_estimate_positive"),
+            # The services check these first and name the field; the messages are for any
+            # other path to full_clean() (Django's default names the constraint).
+            models.CheckConstraint(
+                condition=models.Q(budget_ceiling__gt=0), name="package_budget_positive",
+                violation_error_message=_("The budget ceiling (pagu) must be more than "
+                                          "zero.")),
+            models.CheckConstraint(
+                condition=models.Q(owner_estimate__gt=0), name="package_estimate_positive",
+                violation_error_message=_("The owner's estimate (HPS) must be more than "
+                                          "zero.")),
             models.CheckConstraint(
                 condition=models.Q(owner_estimate__lte=models.F("budget_ceiling")),
                 name="package_estimate_within_budget",
+                violation_error_message=_("The owner's estimate (HPS) cannot exceed the "
+                                          "budget ceiling (pagu)."),
             ),
-            models.UniqueConstraint(fields=["rup_code", "fiscal_year"],
-                                    condition=~models.Q(rup_code=""),
-                                    name="package_rup_code_unique_per_year"),
+            models.UniqueConstraint(
+                fields=["rup_code", "fiscal_year"], condition=~models.Q(rup_code=""),
+                name="package_rup_code_unique_per_year",
+                violation_error_message=_("Another package of this fiscal year already has "
+                                          "this RUP code.")),
             models.CheckConstraint(
                 condition=models.Q(status="draft") | models.Q(committee__isnull=False),
                 name="package_handed_over_has_committee",

@@ -19,6 +19,7 @@ from lpse.audit.services import audit_record
 from lpse.core.documents import document_issue
 from lpse.core.files import open_stored
 from lpse.core.models import IssuedDocument
+from lpse.core.templatetags.lpse import rupiah
 from lpse.tenders import documents as pdfs
 from lpse.tenders import notifications, ranking
 from lpse.tenders.access import (
@@ -42,6 +43,7 @@ from lpse.tenders.schedule import award_windows, objection_answer_due
 from lpse.tenders.selectors import public_list_changed
 from lpse.tenders.services.changes import schedule_reopen
 from lpse.tenders.services.common import (
+    issuer_of,
     locked,
     objection_record,
     require_running,
@@ -167,6 +169,101 @@ EVALUATION_FIELDS = ("corrected_price", "administrative_passed", "administrative
                      "qualification_passed", "qualification_notes", "technical_passed",
                      "technical_score", "technical_notes", "price_passed", "price_notes")
 
+#: The evaluation steps in the order of the knockout system (sistem gugur, Perlem LKPP
+#: 12/2021): administrative, technical, price, then the qualification of the bidders who
+#: passed. A bid that fails one step is not evaluated on the steps after it.
+STEPS = ("administrative", "technical", "price", "qualification")
+
+
+def evaluation_steps(tender: Tender) -> tuple[str, ...]:
+    """The knockout chain of the tender: in a prequalification the qualification was settled
+    before the bidding (it is not a step after the price)."""
+    return STEPS[:3] if tender.is_prequalification else STEPS
+
+
+def step_label(step: str) -> str:
+    return {"administrative": _("Administrative evaluation"),
+            "technical": _("Technical evaluation"), "price": _("Price evaluation"),
+            "qualification": _("Qualification evaluation")}[step]
+
+
+def price_limit(tender: Tender) -> Decimal:
+    """The highest evaluated price that may pass: the HPS, or the pagu for the fixed-budget
+    method (as `ranking` uses)."""
+    if tender.evaluation_method.ranking_rule == ranking.FIXED_BUDGET:
+        return tender.budget_ceiling
+    return tender.owner_estimate
+
+
+def _price_above_limit_message(tender: Tender, price: Decimal) -> str:
+    values = {"price": rupiah(price), "limit": rupiah(price_limit(tender))}
+    if tender.evaluation_method.ranking_rule == ranking.FIXED_BUDGET:
+        return _("The corrected price %(price)s is above the budget ceiling (pagu) "
+                 "%(limit)s: the bid fails the price evaluation. Choose “Fail” and give the "
+                 "reason.") % values
+    return _("The corrected price %(price)s is above the owner's estimate (HPS) %(limit)s: "
+             "the bid fails the price evaluation. Choose “Fail” and give the reason.") % values
+
+
+def evaluation_failure(tender: Tender, evaluation: Evaluation) -> tuple[str, str] | None:
+    """The step the bid failed and the committee's reason, or None when it failed none."""
+    for step in STEPS:
+        if step == "qualification" and step not in evaluation_steps(tender) \
+                and evaluation.qualification_passed is not False:
+            continue
+        result = getattr(evaluation, f"{step}_passed")
+        if step == "price" and result is True \
+                and evaluation.evaluated_price > price_limit(tender):
+            return step, _price_above_limit_message(tender, evaluation.evaluated_price)
+        if result is False:
+            return step, getattr(evaluation, f"{step}_notes").strip()
+    return None
+
+
+def _knockout_errors(tender: Tender, evaluation: Evaluation, values: dict[str, Any]
+                     ) -> dict[str, str]:
+    """Check the evaluation as it would be after `values` against the knockout system: every
+    failed step has its reason; the steps after a failed one are not evaluated (refused when
+    `values` sets them, cleared in `values` when only stored); a price above the HPS (pagu)
+    does not pass. Returns the errors per field."""
+    def after(field: str) -> Any:
+        return values[field] if field in values else getattr(evaluation, field)
+
+    errors: dict[str, str] = {}
+    for step in STEPS:
+        if after(f"{step}_passed") is False and not (after(f"{step}_notes") or "").strip():
+            errors[f"{step}_notes"] = _("Give the reason the bid fails this step: it is "
+                                        "published with the results and printed in the "
+                                        "minutes (BAHP).")
+
+    def fields_of(step: str) -> tuple[str, ...]:
+        if step == "technical" and tender.uses_scores:
+            return ("technical_score", "technical_passed")
+        return (f"{step}_passed",)
+
+    failed = None
+    for step in evaluation_steps(tender):
+        if failed is not None:
+            if all(after(field) is None for field in fields_of(step)):
+                continue
+            explicit = [field for field in fields_of(step) if values.get(field) is not None]
+            if explicit:
+                errors[explicit[0]] = _("Not evaluated under the knockout system (sistem "
+                                        "gugur): the bid failed an earlier step (%(step)s). "
+                                        "Choose “Not evaluated”.") % {
+                                            "step": step_label(failed)}
+            else:
+                values.update(dict.fromkeys(fields_of(step)))
+            continue
+        if after(f"{step}_passed") is False:
+            failed = step
+    price = after("corrected_price")
+    price = evaluation.offer_amount if price is None else price
+    if after("price_passed") is True and price is not None and price > price_limit(tender) \
+            and "price_passed" not in errors:
+        errors["price_passed"] = _price_above_limit_message(tender, price)
+    return errors
+
 
 @transaction.atomic
 def evaluation_record(*, actor: User, evaluation: Evaluation, **values: Any) -> Evaluation:
@@ -190,6 +287,9 @@ def evaluation_record(*, actor: User, evaluation: Evaluation, **values: Any) -> 
             raise ValidationError({"technical_score": _("A score is between 0 and 100.")})
         if score is not None and tender.technical_threshold is not None:
             values["technical_passed"] = score >= tender.technical_threshold
+    errors = _knockout_errors(tender, evaluation, values)
+    if errors:
+        raise ValidationError(errors)
     before = {field: getattr(evaluation, field) for field in values}
     for field, value in values.items():
         setattr(evaluation, field, value)
@@ -245,8 +345,10 @@ def evaluation_minutes_issue(*, actor: User, tender: Tender) -> IssuedDocument:
         raise ValidationError(_("Determine the winner first."))
     if evaluation_minutes_of(tender) is not None:
         raise ValidationError(_("The evaluation minutes have already been issued."))
-    evaluations = list(tender.evaluations.select_related("participant__vendor").order_by(
-        "rank", "offer_amount", "pk"))
+    # The ranked bids first (by rank), then the others by offer (NULL ranks sort first on
+    # some databases).
+    evaluations = sorted(tender.evaluations.select_related("participant__vendor"),
+                         key=lambda e: (e.rank is None, e.rank or 0, e.offer_amount, e.pk))
     reevaluation = tender.reevaluations.select_related("replaces").last()
     doc = pdfs.evaluation_minutes(
         tender, evaluations,
@@ -255,7 +357,7 @@ def evaluation_minutes_issue(*, actor: User, tender: Tender) -> IssuedDocument:
     suffix = f"-{tender.evaluation_round}" if tender.evaluation_round > 1 else ""
     document = document_issue(letter_type=pdfs.BAHP, code=pdfs.LETTER_CODES[pdfs.BAHP],
                               doc=doc, filename=f"BAHP-{tender.code}{suffix}.pdf",
-                              issued_by=actor, subject=tender)
+                              issued_by=actor, subject=tender, issuer=issuer_of(tender))
     audit_record(action="tenders.evaluation_minutes_issued", actor=actor, target=tender,
                  data={"document": document.number, "round": tender.evaluation_round})
     return document
@@ -449,7 +551,8 @@ def award_letter_issue(*, actor: User, tender: Tender) -> AwardLetter:
     document = document_issue(
         letter_type=pdfs.SPPBJ, code=pdfs.LETTER_CODES[pdfs.SPPBJ],
         doc=pdfs.award_letter(tender, winner.participant, amount, actor),
-        filename=f"SPPBJ-{tender.code}.pdf", issued_by=actor, subject=tender)
+        filename=f"SPPBJ-{tender.code}.pdf", issued_by=actor, subject=tender,
+        issuer=issuer_of(tender))
     try:
         with transaction.atomic():
             letter = AwardLetter.objects.create(tender=tender, participant=winner.participant,
@@ -487,6 +590,12 @@ def contract_record(*, actor: User, tender: Tender, number: str, signed_on: date
         errors["number"] = _("Another contract already has this number.")
     if value is None or value <= 0:
         errors["value"] = _("The contract value must be more than zero.")
+    elif value > letter.amount:
+        # The contract follows the award: the winner's corrected price in the SPPBJ is the
+        # most the PPK may sign for (a negotiation may only lower it).
+        errors["value"] = _("The contract value cannot exceed the awarded price in the "
+                            "letter of award (SPPBJ): %(amount)s.") % {
+                                "amount": rupiah(letter.amount)}
     elif value > tender.budget_ceiling:
         errors["value"] = _("The contract value cannot exceed the budget ceiling (pagu).")
     if signed_on < timezone.localdate(letter.issued_at):

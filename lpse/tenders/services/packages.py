@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,10 +40,16 @@ def _validate(*, actor: User, package: Package, business_fields: Sequence[Busine
     errors: dict[str, str] = {}
     if package.work_unit is not None and package.work_unit.agency_id != package.agency_id:
         errors["work_unit"] = _("The work unit belongs to another agency.")
-    if package.owner_estimate is not None and package.budget_ceiling is not None \
+    if package.budget_ceiling is not None and package.budget_ceiling <= 0:
+        errors["budget_ceiling"] = _("The budget ceiling (pagu) must be more than zero.")
+    if package.owner_estimate is not None and package.owner_estimate <= 0:
+        errors["owner_estimate"] = _("The owner's estimate (HPS) must be more than zero.")
+    elif package.owner_estimate is not None and package.budget_ceiling is not None \
             and package.owner_estimate > package.budget_ceiling:
         errors["owner_estimate"] = _("The owner's estimate (HPS) cannot exceed the budget "
                                      "ceiling (pagu).")
+    if _rup_code_taken(package):
+        errors["rup_code"] = _rup_code_message()
     if package.category_id and package.method_id and not method_applies_to(
             package.method, package.category):
         errors["method"] = _("This selection method does not apply to the category.")
@@ -60,6 +66,28 @@ def _validate(*, actor: User, package: Package, business_fields: Sequence[Busine
     if errors:
         raise ValidationError(errors)
     package.full_clean(exclude=["code", "committee"])
+
+
+def _rup_code_taken(package: Package) -> bool:
+    return bool(package.rup_code) and Package.objects.filter(
+        rup_code=package.rup_code, fiscal_year=package.fiscal_year).exclude(
+        pk=package.pk).exists()
+
+
+def _rup_code_message() -> str:
+    return _("Another package of this fiscal year already has this RUP code.")
+
+
+def _save(package: Package) -> None:
+    """Save; another PPK saving the same RUP code at the same moment gets the field error,
+    not a server error (the database constraint decides)."""
+    try:
+        with transaction.atomic():
+            package.save()
+    except IntegrityError as exc:
+        if _rup_code_taken(package):
+            raise ValidationError({"rup_code": _rup_code_message()}) from exc
+        raise
 
 
 @transaction.atomic
@@ -81,7 +109,7 @@ def package_create(
     )
     _validate(actor=actor, package=package, business_fields=business_fields)
     package.code = next_code("package", fiscal_year, PACKAGE_CODE)
-    package.save()
+    _save(package)
     package.business_fields.set(business_fields)
     audit_record(action="tenders.package_created", actor=actor, target=package,
                  data={"budget_ceiling": budget_ceiling, "owner_estimate": owner_estimate,
@@ -109,7 +137,7 @@ def package_update(*, actor: User, package: Package,
     fields = list(business_fields) if business_fields is not None else list(
         package.business_fields.all())
     _validate(actor=actor, package=package, business_fields=fields)
-    package.save()
+    _save(package)
     if business_fields is not None:
         package.business_fields.set(business_fields)
     audit_record(action="tenders.package_updated", actor=actor, target=package,

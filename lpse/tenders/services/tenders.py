@@ -122,12 +122,22 @@ def tender_update_settings(
     if not evaluation_method.categories.filter(pk=tender.category_id).exists():
         errors["evaluation_method"] = _("This evaluation method does not apply to the "
                                         "tender's category.")
-    if evaluation_method.ranking_rule == EvaluationMethod.RankingRule.QUALITY_AND_COST and (
+    weighs = evaluation_method.ranking_rule == EvaluationMethod.RankingRule.QUALITY_AND_COST
+    if weighs and (
             technical_weight is None or not Decimal(1) <= technical_weight <= Decimal(99)):
         errors["technical_weight"] = _("Give the technical weight (1–99 %).")
+    elif not weighs and technical_weight is not None:
+        # Refused rather than dropped: the committee must not believe a weight applies.
+        errors["technical_weight"] = _(
+            "“%(method)s” does not weigh the technical score against the price: leave the "
+            "technical weight empty.") % {"method": evaluation_method.label}
     if evaluation_method.uses_technical_score and (
             technical_threshold is None or not Decimal(0) <= technical_threshold <= Decimal(100)):
         errors["technical_threshold"] = _("Give the technical passing score (0–100).")
+    elif not evaluation_method.uses_technical_score and technical_threshold is not None:
+        errors["technical_threshold"] = _(
+            "“%(method)s” does not score the technical proposal (it is pass or fail): leave "
+            "the technical passing score empty.") % {"method": evaluation_method.label}
     for field, entry in (("qualification", qualification), ("file_method", file_method),
                          ("evaluation_method", evaluation_method)):
         if not entry.is_active and field not in errors:

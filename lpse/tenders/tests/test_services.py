@@ -417,10 +417,14 @@ def test_lowest_price_ranking_winner_reserves_bahp_announcement(clock, smtp,
                                                                 django_capture_on_commit_callbacks):
     tender, (a, b, c, d), member = _opened(
         clock, ["900000000", "850000000", "870000000", "990000000"])
+    # c fails the technical evaluation: under the knockout system its price and
+    # qualification are not evaluated. d is above the HPS (950,000,000): it fails on price.
     _pass_all(member, tender, {a.pk: {"corrected_price": Decimal("880000000")},
-                               c.pk: {"technical_passed": False}})
+                               c.pk: {"technical_passed": False, "technical_notes": "x",
+                                      "price_passed": None, "qualification_passed": None},
+                               d.pk: {"price_passed": False, "price_notes": "Above the HPS",
+                                      "qualification_passed": None}})
     ranks = {e.participant_id: e.rank for e in Evaluation.objects.filter(tender=tender)}
-    # d is above the HPS (950,000,000): it fails on price.
     assert ranks == {b.pk: 1, a.pk: 2, c.pk: None, d.pk: None}
     with pytest.raises(ValidationError, match="winner determination"):
         services.tender_winner_set(actor=member, tender=tender)
@@ -534,9 +538,12 @@ def test_quality_and_cost_ranking(clock):
     assert scores[a.pk] == (Decimal("85.333"), 1)
     assert scores[b.pk] == (Decimal("77.600"), 2)
     low = tender.evaluations.get(participant=b)
-    services.evaluation_record(actor=member, evaluation=low, technical_score=Decimal(65))
+    services.evaluation_record(actor=member, evaluation=low, technical_score=Decimal(65),
+                               technical_notes="Metodologi tidak memadai")
     low.refresh_from_db()
     assert low.technical_passed is False
+    # Knockout system: the steps after the failed technical evaluation are cleared.
+    assert (low.price_passed, low.qualification_passed) == (None, None)
     assert low.rank is None
 
 

@@ -4,6 +4,7 @@ the announcement page and the schedule with its change history."""
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from django import forms
@@ -29,6 +30,26 @@ from lpse.tenders.models import Objection, Tender
 from lpse.tenders.services.common import has_objected
 from lpse.tenders.stages import StageCode
 
+#: Indonesian notation: dots group thousands, a comma starts the decimals.
+_RUPIAH_GROUPED = re.compile(r"\d{1,3}(\.\d{3})+(,\d+)?")
+
+
+class RupiahFilterField(forms.DecimalField):
+    """An HPS bound typed the Indonesian way ("1.000.000", "1.000.000,50", "Rp 1.000.000")
+    or plainly ("1000000"); a text input, since a number input refuses the dots."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip().replace("\u00a0", "").replace(" ", "")
+            if text[:2].lower() == "rp":
+                text = text[2:].lstrip(".")
+            if _RUPIAH_GROUPED.fullmatch(text) or re.fullmatch(r"\d+,\d+", text):
+                text = text.replace(".", "").replace(",", ".")
+            value = text
+        return super().to_python(value)
+
 
 class PublicFilterForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("Search"), required=False,
@@ -47,10 +68,10 @@ class PublicFilterForm(forms.Form):
                                                if c[0] != Tender.Status.DRAFT])
     year = forms.IntegerField(label=gettext_lazy("Fiscal year"), required=False,
                               min_value=2000, max_value=2100)
-    value_min = forms.DecimalField(label=gettext_lazy("HPS from (Rp)"), required=False,
-                                   min_value=0, max_digits=18, decimal_places=2)
-    value_max = forms.DecimalField(label=gettext_lazy("HPS up to (Rp)"), required=False,
-                                   min_value=0, max_digits=18, decimal_places=2)
+    value_min = RupiahFilterField(label=gettext_lazy("HPS from (Rp)"), required=False,
+                                  min_value=0, max_digits=18, decimal_places=2)
+    value_max = RupiahFilterField(label=gettext_lazy("HPS up to (Rp)"), required=False,
+                                  min_value=0, max_digits=18, decimal_places=2)
     sort = forms.ChoiceField(label=gettext_lazy("Sort by"), required=False, choices=[
         ("newest", gettext_lazy("Newest")), ("deadline", gettext_lazy("Upload deadline")),
         ("value_desc", gettext_lazy("HPS, highest first")),

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -22,6 +23,7 @@ from lpse.accounts.access import request_user
 from lpse.accounts.roles import Perm, has_perm
 from lpse.core import calendar
 from lpse.core.tables import FilteredTableView
+from lpse.core.templatetags.lpse import wib
 from lpse.tenders import selectors, services
 from lpse.tenders.access import is_committee_member
 from lpse.tenders.bidding import bid_source
@@ -53,9 +55,24 @@ from lpse.tenders.tables import TenderFilter, TenderTable
 from lpse.tenders.views.common import run_service
 
 
+class WorkspaceTenderTable(TenderTable):
+    """A tender that is not running (draft, failed, cancelled, completed) shows its status
+    instead of a stage, and an upload deadline only while it runs: a draft's or an ended
+    tender's date would read as a deadline bidders still have."""
+
+    def render_stage(self, record: Tender) -> str:
+        if not record.is_running:
+            return format_html('<span class="text-body-secondary">{}</span>',
+                               record.get_status_display())
+        return super().render_stage(record)
+
+    def render_upload_ends_at(self, value: datetime, record: Tender) -> str:
+        return wib(value) if record.is_running else "—"
+
+
 @method_decorator(login_required, name="dispatch")
 class WorkspaceListView(FilteredTableView):
-    table_class = TenderTable
+    table_class = WorkspaceTenderTable
     filterset_class = TenderFilter
     template_name = "tenders/workspace_list.html"
 
@@ -103,6 +120,21 @@ def _next_document_kind(tender: Tender) -> str:
     return TenderDocument.Kind.SELECTION
 
 
+def _stage_start(tender: Tender, code: StageCode, now: datetime) -> dict[str, Any]:
+    """`open`: the stage has started; `starts_at`: when it does (None without the stage)."""
+    window = tender.stage_window(code)
+    return {"open": window is not None and window.starts_at <= now,
+            "starts_at": window.starts_at if window else None}
+
+
+def _addendum_kinds(tender: Tender) -> set[str]:
+    """The document kinds a new version would amend: after publication, those already there
+    (a prequalification's first selection documents are not an addendum)."""
+    if tender.status == Tender.Status.DRAFT:
+        return set()
+    return set(tender.documents.values_list("kind", flat=True))
+
+
 def _back(tender: Tender, anchor: str = "") -> str:
     return reverse("tenders:workspace", args=[tender.pk]) + (f"#{anchor}" if anchor else "")
 
@@ -125,11 +157,13 @@ def _workspace_context(request: HttpRequest, tender: Tender,
     evaluations = list(selectors.evaluations_of(tender))
     context: dict[str, Any] = {
         "tender": tender, "member": member, "is_ppk": is_ppk, "now": now,
-        "stage": tender.current_stage(now) if tender.published_at else None,
+        # A failed, cancelled or completed tender has no stage any more (its status says).
+        "stage": tender.current_stage(now) if tender.is_running else None,
         "schedule": tender.stages.all(),
         "documents": tender.documents.select_related("file", "uploaded_by").order_by("version"),
         "document_form": document_form or DocumentForm(
-            prequalification=tender.is_prequalification, kind=_next_document_kind(tender)),
+            prequalification=tender.is_prequalification, kind=_next_document_kind(tender),
+            addendum_kinds=_addendum_kinds(tender)),
         "participants": participants,
         "has_clarification": tender.plan.uses(StageCode.CLARIFICATION),
         "questions": list(selectors.questions_of(tender)),
@@ -153,6 +187,9 @@ def _workspace_context(request: HttpRequest, tender: Tender,
         "award_problems": services.award_problems(tender) if tender.winner_announced_at
         and tender.is_running else [],
         "clarification_ended": tender.stage_ended(StageCode.CLARIFICATION, now),
+        # Stage-bound actions before their stage: shown disabled with the stage's start.
+        "winner_decision": _stage_start(tender, StageCode.WINNER_DECISION, now),
+        "winner_announcement": _stage_start(tender, StageCode.WINNER_ANNOUNCEMENT, now),
         # After publication the documents change only by an addendum, refused once the
         # upload has closed.
         "documents_open": tender.status == Tender.Status.DRAFT or (
@@ -259,13 +296,14 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     form = DocumentForm(request.POST, request.FILES,
                         held_scope=f"tender-document:{tender.pk}:{user.pk}",
-                        prequalification=tender.is_prequalification)
+                        prequalification=tender.is_prequalification,
+                        addendum_kinds=_addendum_kinds(tender))
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             services.document_add(
                 actor=user, tender=tender, source=upload, filename=upload.name,
-                title=form.cleaned_data["title"], reason=form.cleaned_data["reason"],
+                title=form.cleaned_data["title"], reason=form.cleaned_data.get("reason", ""),
                 kind=form.cleaned_data.get("kind", TenderDocument.Kind.SELECTION))
         except ValidationError as exc:
             add_service_errors(form, exc)
