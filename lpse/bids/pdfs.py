@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from lpse.core.models import IssuedDocument
     from lpse.tenders.models import Tender
 
+#: Millimetres in PDF points; times printed to the second.
+MM = 72 / 25.4
+SECONDS = "%d-%m-%Y %H:%M:%S"
+
 RECEIPT = "bids.receipt"
 BA_OPENING = "bids.ba_opening"
 CASE_REQUEST = "bids.case_request"
@@ -66,20 +70,30 @@ def receipt_pdf(bid: Bid) -> PdfDocument:
         *_tender_facts(bid.tender),
         (_("Vendor"), f"{body['vendor']['name']} (NPWP {body['vendor']['npwp']})"),
         (_("Bid ID"), body["bid"]["id"]),
-        (_("Received at (server time)"), f"{body['server_time']['wib']} WIB / "
-                                         f"{body['server_time']['utc']} UTC"),
+        (_("Received at (server time)"), wib(body["server_time"]["utc"], SECONDS)),
         (_("Audit sequence number"), body["audit_seq"]),
         (_("Supersedes the bid"), body["bid"]["supersedes"] or "-"),
     ])
     for envelope in body["envelopes"]:
-        doc.section(f"{envelope['label']} — {_('key fingerprint')} {envelope['key_fingerprint']}")
-        rows = [[str(i), f["name"], filesize(f["size"]), split_hash(f["sha256"]), f["md5"],
-                 split_hash(f["sealed"]["manifest_sha256"]),
-                 _("server") if f["sha256_checked_by"] == "server" else _("browser")]
-                for i, f in enumerate(envelope["files"], start=1)]
-        doc.table([pgettext("row number", "No"), _("File"), _("Size"), _("SHA-256 (document)"),
-                   _("MD5 (compatibility)"), _("SHA-256 (sealed segments)"),
-                   _("SHA-256 computed by")], rows)
+        fingerprint = _("Key fingerprint")
+        doc.section(f"{envelope['label']} — {fingerprint}: {envelope['key_fingerprint']}")
+        files = envelope["files"]
+        number = pgettext("row number", "No")
+        # Two tables, so every column is wide enough for its header and contents on A4
+        # (170 mm): the files, then their digests (a 64-digit SHA-256 fits one line).
+        doc.table([number, _("File"), _("Size"), _("SHA-256 computed by")],
+                  [[str(i), f["name"], filesize(f["size"]),
+                    _("server") if f["sha256_checked_by"] == "server" else _("browser")]
+                   for i, f in enumerate(files, start=1)],
+                  col_widths=[12 * MM, 98 * MM, 24 * MM, 36 * MM])
+        digests = []
+        for i, f in enumerate(files, start=1):
+            digests += [[str(i), _("SHA-256 (document)"), f["sha256"]],
+                        ["", _("MD5 (compatibility)"), f["md5"]],
+                        ["", _("SHA-256 (sealed segments)"), f["sealed"]["manifest_sha256"]]]
+        if digests:
+            doc.table([number, _("Digest"), _("Value")], digests,
+                      col_widths=[12 * MM, 44 * MM, 114 * MM])
         if "offer_form" in envelope:
             doc.paragraph(_("Offer form (offer price): sealed; SHA-256 of the sealed form "
                             "%(hash)s.") % {"hash": envelope["offer_form"]["sealed_sha256"]})

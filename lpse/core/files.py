@@ -26,7 +26,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.dispatch import Signal
 from django.http import FileResponse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from lpse.core.models import StoredFile
@@ -110,13 +110,20 @@ class _HashingReader(io.RawIOBase):
         if self.size > self.max_bytes:
             raise FileRejected(
                 _("The file is larger than the limit of %(limit)s MB.")
-                % {"limit": round(self.max_bytes / (1024 * 1024), 1)},
+                % {"limit": megabytes(self.max_bytes)},
                 code="too_large",
             )
         self.sha256.update(data)
         self.md5.update(data)
         buffer[: len(data)] = data
         return len(data)
+
+
+def megabytes(size: int) -> str:
+    """A size limit in MB in the active language's notation: "5" or "2,5" (Indonesian),
+    "2.5" (English) — never Python's "5.0"."""
+    value = round(size / (1024 * 1024), 1)
+    return formats.number_format(value, 0 if value == int(value) else 1, use_l10n=True)
 
 
 def _read_head(source: IO[bytes]) -> bytes:

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from lpse.core.files import JPEG, PDF, PNG, ZIP, FilePolicy, sniff_type
+from lpse.core.files import JPEG, PDF, PNG, ZIP, FilePolicy, megabytes, sniff_type
 from lpse.core.models import Holiday
 
 _EXTENSIONS = {PDF: ".pdf", JPEG: ".jpg,.jpeg", PNG: ".png", ZIP: ".zip"}
@@ -30,7 +30,7 @@ def check_upload(upload: Any, policy: FilePolicy) -> Any:
     if upload.size is not None and upload.size > policy.max_bytes:
         raise ValidationError(
             _("The file is larger than the limit of %(limit)s MB."),
-            params={"limit": round(policy.max_bytes / (1024 * 1024), 1)}, code="too_large",
+            params={"limit": megabytes(policy.max_bytes)}, code="too_large",
         )
     head = upload.read(8192)
     upload.seek(0)

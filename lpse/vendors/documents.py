@@ -14,6 +14,7 @@ from lpse.core.calendar import to_wib
 from lpse.core.documents import document_issue
 from lpse.core.models import IssuedDocument
 from lpse.core.pdf import PdfDocument, format_date_id
+from lpse.core.templatetags.lpse import number
 from lpse.vendors.conf import verification_hours, verification_place
 from lpse.vendors.models import (
     BusinessLicence,
@@ -163,7 +164,7 @@ def verification_record_issue(session: VerificationSession, actor: User) -> Issu
             (_("Service started"), _moment(session.started_at)),
             (_("Service finished"), _moment(session.finished_at)),
             (_("Service time"), _("%(minutes)s minutes (standard: 15–30 minutes)")
-             % {"minutes": session.duration_minutes}),
+             % {"minutes": number(session.duration_minutes)}),
         ])
         doc.signatures(
             [(_("Vendor representative"), vendor.director_name, vendor.name),

@@ -8,12 +8,18 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from lpse.core.calendar import localdate_wib
 from lpse.core.files import LETTER_POLICY, SCAN_POLICY, FilePolicy
 from lpse.core.forms import PolicyFileField
 from lpse.core.held_uploads import HeldUploadsMixin
 from lpse.vendors.models import BlacklistEntry, BusinessLicence, Deed, Vendor, VendorDocument
 from lpse.vendors.regions import PROVINCES
-from lpse.vendors.services import DeedData, LicenceData, RegistrationData
+from lpse.vendors.services import (
+    DeedData,
+    LicenceData,
+    RegistrationData,
+    expired_licence_message,
+)
 from lpse.vendors.validators import validate_nib, validate_nik, validate_npwp, validate_user_id
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -40,6 +46,13 @@ class RegistrationEmailForm(forms.Form):
     stamp = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
+class UserIdField(forms.CharField):
+    """A user ID, lower-cased before the validators run ("PT.Tiga" is "pt.tiga")."""
+
+    def to_python(self, value: Any) -> str:
+        return str(super().to_python(value)).lower()
+
+
 class RegistrationForm(HeldUploadsMixin):
     business_form = forms.ChoiceField(label=_("Form of business"),
                                       choices=Vendor.BusinessForm.choices)
@@ -63,18 +76,23 @@ class RegistrationForm(HeldUploadsMixin):
     director_nik = forms.CharField(label=_("Director's NIK"), max_length=20,
                                    validators=[validate_nik],
                                    help_text=_("16 digits, as on the KTP."))
-    establishment_number = forms.CharField(label=_("Deed of establishment: number"),
-                                           max_length=60)
-    establishment_date = forms.DateField(label=_("Deed of establishment: date"), widget=DATE)
+    # Required except for individuals (Perorangan), who have a deed only if the business was
+    # established by one ("Akta pendirian, bila ada"): checked in clean().
+    establishment_number = forms.CharField(
+        label=_("Deed of establishment: number"), max_length=60, required=False,
+        help_text=_("Required except for individuals (Perorangan): for them only if the "
+                    "business has a deed."))
+    establishment_date = forms.DateField(label=_("Deed of establishment: date"), widget=DATE,
+                                         required=False)
     establishment_notary = forms.CharField(label=_("Deed of establishment: notary"),
-                                           max_length=150)
+                                           max_length=150, required=False)
     amendment_number = forms.CharField(label=_("Latest amendment: number"), max_length=60,
                                        required=False)
     amendment_date = forms.DateField(label=_("Latest amendment: date"), widget=DATE,
                                      required=False)
     amendment_notary = forms.CharField(label=_("Latest amendment: notary"), max_length=150,
                                        required=False)
-    user_id = forms.CharField(
+    user_id = UserIdField(
         label=_("User ID"), max_length=30, validators=[validate_user_id],
         help_text=_("4–30 lower-case letters, digits, dots, dashes or underscores."),
         widget=forms.TextInput(attrs={"autocomplete": "username"}),
@@ -105,9 +123,6 @@ class RegistrationForm(HeldUploadsMixin):
     def sections(self) -> list[tuple[Any, list[forms.BoundField]]]:
         return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
 
-    def clean_user_id(self) -> str:
-        return str(self.cleaned_data["user_id"]).strip().lower()
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         form_of_business = data.get("business_form")
@@ -119,7 +134,19 @@ class RegistrationForm(HeldUploadsMixin):
                 validate_nib(data["nib"])
             except ValidationError as exc:
                 self.add_error("nib", exc)
-        amendment = [data.get(f"amendment_{k}") for k in ("number", "date", "notary")]
+        deed_parts = ("number", "date", "notary")
+        establishment = {k: data.get(f"establishment_{k}") for k in deed_parts}
+        individual = form_of_business == Vendor.BusinessForm.PERORANGAN
+        if form_of_business and not individual:
+            for k, value in establishment.items():
+                if not value and f"establishment_{k}" not in self.errors:
+                    self.add_error(f"establishment_{k}", _(
+                        "The deed of establishment is required for this form of business."))
+        elif any(establishment.values()) and not all(establishment.values()):
+            self.add_error("establishment_number", _(
+                "Fill in the number, date and notary of the deed of establishment, or leave "
+                "all three empty."))
+        amendment = [data.get(f"amendment_{k}") for k in deed_parts]
         if any(amendment) and not all(amendment):
             self.add_error("amendment_number", _(
                 "Fill in the number, date and notary of the amendment, or leave all three "
@@ -139,7 +166,8 @@ class RegistrationForm(HeldUploadsMixin):
             director_name=d["director_name"], director_position=d["director_position"],
             director_nik=d["director_nik"], user_id=d["user_id"],
             establishment=DeedData(d["establishment_number"], d["establishment_date"],
-                                   d["establishment_notary"]),
+                                   d["establishment_notary"])
+            if d.get("establishment_number") else None,
             amendment=amendment, licences=licences,
             scans={kind: d[name] for name, kind in self.SCAN_KINDS.items() if d.get(name)},
         )
@@ -166,6 +194,8 @@ class LicenceForm(forms.Form):
         start, end = data.get("valid_from"), data.get("valid_until")
         if start and end and end < start:
             self.add_error("valid_until", _("The end of validity is before its start."))
+        elif end and end < localdate_wib():
+            self.add_error("valid_until", expired_licence_message(end))
         return data
 
     def licence_data(self) -> LicenceData:

@@ -17,7 +17,7 @@ from lpse.accounts.access import api_perm
 from lpse.accounts.roles import Perm
 from lpse.bids import receipts, selectors, serverkeys
 from lpse.bids.access import can_view_opened
-from lpse.bids.views.public import on_record
+from lpse.bids.views.public import bid_status, on_record
 from lpse.tenders.models import Tender
 
 KeySerializer = inline_serializer("ReceiptKey", {
@@ -27,7 +27,10 @@ KeySerializer = inline_serializer("ReceiptKey", {
 VerifySerializer = inline_serializer("ReceiptVerification", {
     "valid": serializers.BooleanField(), "reasons": serializers.ListField(
         child=serializers.CharField()),
-    "on_record": serializers.BooleanField(allow_null=True)})
+    "on_record": serializers.BooleanField(allow_null=True),
+    "bid_status": serializers.CharField(
+        allow_null=True, help_text="the bid's status now: submitted (it counts), superseded or "
+                                   "withdrawn (it no longer counts); null when unknown")})
 
 
 @extend_schema(summary="The server's receipt signing key (Ed25519)", responses=KeySerializer,
@@ -48,7 +51,8 @@ def receipt_verify(request: Request) -> Response:
     document: Any = request.data
     result = receipts.verify(document)
     return Response({"valid": result.valid, "reasons": result.reasons,
-                     "on_record": on_record(document) if result.valid else None})
+                     "on_record": on_record(document) if result.valid else None,
+                     "bid_status": bid_status(document) if result.valid else None})
 
 
 FILE_FIELDS: dict[str, serializers.Field] = {  # type: ignore[type-arg]

@@ -27,6 +27,7 @@ from lpse.bids.services.upload import (
     bid_submit,
     bid_withdraw,
     drafts_expire,
+    participation_problem,
     segment_receive,
 )
 
@@ -52,6 +53,7 @@ __all__ = [
     "opening_minutes_issue",
     "opening_unlock",
     "opening_verify",
+    "participation_problem",
     "publish_check",
     "receipt_pdf_issue",
     "segment_receive",

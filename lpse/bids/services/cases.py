@@ -33,6 +33,7 @@ from lpse.bids.models import Bid, BidFile, Opening, UnopenableCase, UploadAttemp
 from lpse.bids.services.opening import check_file, opened_private_key
 from lpse.core.documents import document_issue
 from lpse.core.files import store_bytes
+from lpse.core.pdf import Issuer
 
 if TYPE_CHECKING:
     from lpse.accounts.models import User
@@ -74,7 +75,7 @@ def case_file(*, actor: User, bid: Bid, files: Sequence[BidFile], description: s
         case.request_letter = document_issue(
             letter_type=pdfs.CASE_REQUEST, code=pdfs.LETTER_CODES[pdfs.CASE_REQUEST],
             doc=pdfs.case_request_letter(case), filename=f"permohonan-{case.pk}.pdf",
-            issued_by=actor, subject=case)
+            issued_by=actor, subject=case, issuer=Issuer.agency(case.tender.agency))
     case.save(update_fields=["request_letter"])
     audit_record(action="bids.case_filed", actor=actor, target=case,
                  data={"tender": tender.code, "bid": str(bid.uuid),

@@ -11,6 +11,7 @@ from lpse.bids import pdfs
 from lpse.bids.models import Bid, Opening, Receipt
 from lpse.bids.services.opening import bids_to_open
 from lpse.core.documents import document_issue
+from lpse.core.pdf import Issuer
 
 if TYPE_CHECKING:
     from lpse.accounts.models import User
@@ -52,7 +53,7 @@ def opening_minutes_issue(*, opening: Opening, actor: User | None) -> IssuedDocu
             letter_type=pdfs.BA_OPENING, code=pdfs.LETTER_CODES[pdfs.BA_OPENING],
             doc=pdfs.opening_minutes(opening, bids, not_opened, withdrawn),
             filename=f"ba-pembukaan-{tender.code}-{envelope}.pdf", issued_by=actor,
-            subject=tender)
+            subject=tender, issuer=Issuer.agency(tender.agency))
     opening.minutes = document
     opening.save(update_fields=["minutes"])
     return document

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import IO, TYPE_CHECKING, Any
@@ -29,9 +30,11 @@ from lpse.core.files import display_name
 from lpse.tenders.access import access_participant
 from lpse.tenders.models import Participant, Tender
 from lpse.tenders.services.prequalification import bid_problem
+from lpse.vendors.selectors import blacklist_hits
 
 if TYPE_CHECKING:
     from lpse.accounts.models import User
+    from lpse.vendors.models import Vendor
 
 
 class UploadRefused(ValidationError):
@@ -66,11 +69,34 @@ def require_upload_open(tender: Tender, now: datetime | None = None) -> datetime
     return ends
 
 
+def participation_problem(vendor: Vendor) -> str:
+    """Why the vendor may not upload or submit a bid now ("" when it may): the same rule as
+    joining a tender (`vendor_may_participate`: verified and not blacklisted), checked again
+    at every upload step, because the status can change after the vendor joined. A bid
+    submitted before the change stays submitted: judging it is the committee's evaluation."""
+    if blacklist_hits(vendor):
+        return _("Your company is on the blacklist (daftar hitam): it cannot upload or submit "
+                 "a bid while the listing is in force.")
+    if not vendor.is_verified:
+        return _("Your company's data is waiting for re-verification by the LPSE (status: "
+                 "%(status)s): it cannot upload or submit a bid until the LPSE has verified "
+                 "it again. A bid already submitted stays as it is.") % {
+                     "status": vendor.get_status_display()}
+    return ""
+
+
+def _require_may_participate(vendor: Vendor) -> None:
+    problem = participation_problem(vendor)
+    if problem:
+        raise UploadRefused(problem, stage="access", code="vendor_not_eligible")
+
+
 def _participant(actor: User, tender: Tender) -> Participant:
     try:
         participant = access_participant(user=actor, tender=tender)
     except PermissionDenied as exc:
         raise UploadRefused(str(exc), stage="access", code="not_participant") from exc
+    _require_may_participate(participant.vendor)
     if not hasattr(participant, "integrity_pact"):
         raise UploadRefused(_("Accept the integrity pact first."), stage="access",
                             code="no_pact")
@@ -126,6 +152,7 @@ def bid_file_declare(*, actor: User, bid: Bid, name: str, size: int, envelope: i
     """Announce a file before sending its segments; limits are checked here first."""
     bid = _draft(actor, bid, lock=True)
     require_upload_open(bid.tender)
+    _require_may_participate(bid.participant.vendor)
     if envelope not in range(1, envelope_count(bid.tender) + 1):
         raise UploadRefused(_("This tender has no such envelope."), stage="validation",
                             code="envelope")
@@ -159,6 +186,7 @@ def segment_receive(*, actor: User, file: BidFile, index: int, source: IO[bytes]
     storage first, then recorded; any failure removes what was stored."""
     bid = _draft(actor, file.bid)
     deadline = require_upload_open(bid.tender)
+    _require_may_participate(bid.participant.vendor)
     if not 0 <= index < file.segment_count:
         raise UploadRefused(_("Unknown segment number."), stage="validation", code="index")
     expected = file.segment_length(index)
@@ -239,6 +267,7 @@ def bid_file_complete(*, actor: User, file: BidFile, sha256: str, md5: str) -> B
     sha256, md5 = _hex(sha256, 64), _hex(md5, 32)
     bid = _draft(actor, file.bid)
     require_upload_open(bid.tender)
+    _require_may_participate(bid.participant.vendor)
     segments = list(file.segments.order_by("index"))
     missing = sorted(set(range(file.segment_count)) - {s.index for s in segments})
     if missing:
@@ -269,11 +298,40 @@ def bid_file_complete(*, actor: User, file: BidFile, sha256: str, md5: str) -> B
 # --- Submission, receipt, withdrawal ---------------------------------------------------------
 
 
-def parse_amount(raw: Any) -> Decimal:
+#: Indonesian notation: dots group thousands, a comma starts the (at most two) decimals.
+_GROUPED = re.compile(r"\d{1,3}(\.\d{3})+(,\d+)?")
+_PLAIN = re.compile(r"\d+([.,]\d+)?")
+
+
+def parse_decimal_id(raw: Any) -> Decimal | None:
+    """A number as typed in Indonesia: "3.200.000.000", "3.200.000.000,50", "3200000000,5",
+    optionally with "Rp" and spaces; also the plain machine form "3200000000.50" (a single
+    dot followed by one or two digits, which cannot be a thousands group). None when the
+    text is no such number. "1.000" is one thousand (a group), never one."""
+    text = str(raw if raw is not None else "").strip().replace("\u00a0", "").replace(" ", "")
+    if text[:2].lower() == "rp":
+        text = text[2:].lstrip(".")
+    if _GROUPED.fullmatch(text):
+        text = text.replace(".", "").replace(",", ".")
+    elif _PLAIN.fullmatch(text):
+        if "." in text and len(text.split(".")[1]) == 3:
+            text = text.replace(".", "")  # "1.000": one thousand
+        else:
+            text = text.replace(",", ".")
+    else:
+        return None
     try:
-        amount = Decimal(str(raw).strip().replace(" ", ""))
-    except (InvalidOperation, ValueError):
-        raise ValidationError({"offer_amount": _("Enter the offer price in rupiah.")}) from None
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def parse_amount(raw: Any) -> Decimal:
+    """The offer price in rupiah, typed in Indonesian notation (see `parse_decimal_id`)."""
+    amount = parse_decimal_id(raw)
+    if amount is None:
+        raise ValidationError({"offer_amount": _("Enter the offer price in rupiah, e.g. "
+                                                 "3.200.000.000 or 3.200.000.000,50.")})
     exponent = amount.as_tuple().exponent
     if not amount.is_finite() or not isinstance(exponent, int) or amount <= 0 or \
             exponent < -2 or amount >= Decimal(10) ** 16:
@@ -384,6 +442,7 @@ def bid_submit(*, actor: User, bid: Bid, offer_amount: Any, ip_address: str | No
     tender = bid.tender
     now = timezone.now()
     require_upload_open(tender, now)
+    _require_may_participate(bid.participant.vendor)
     amount = parse_amount(offer_amount)
     files = list(bid.files.order_by("pk").prefetch_related("segments"))
     if any(f.status != BidFile.Status.COMPLETE for f in files):

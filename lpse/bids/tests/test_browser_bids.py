@@ -54,7 +54,7 @@ def test_upload_receipt_opening_by_k_members_minutes(new_page: Any, clock: Any,
     expect(page.get_by_test_id("countdown")).to_contain_text("lagi")
     page.get_by_label("Penawaran (administrasi, teknis, dan harga)").set_input_files(
         str(technical))
-    page.get_by_label("Harga penawaran (Rp), disegel bersama penawaran").fill("875000000")
+    page.get_by_label("Harga penawaran (Rp), disegel bersama penawaran").fill("875.000.000")
     page.get_by_role("button", name="Unggah dan kirim penawaran").click()
     expect(page.get_by_test_id("current-bid")).to_contain_text(
         "Penawaran Anda telah diterima dan disegel", timeout=30_000)

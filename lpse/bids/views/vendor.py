@@ -65,6 +65,9 @@ def bid_page(request: HttpRequest, code: str) -> HttpResponse:
     }
     if participant is not None:
         context["shortlist_problem"] = bid_problem(participant)
+        # A vendor awaiting re-verification or blacklisted after joining keeps its submitted
+        # bid but may not upload or submit (the services refuse it too).
+        context["vendor_problem"] = services.participation_problem(participant.vendor)
         context["current"] = current = selectors.current_bid(participant)
         context["draft"] = selectors.draft_bid(participant)
         # Earlier submissions: superseded and withdrawn bids (the current one is shown above).

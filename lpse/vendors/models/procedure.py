@@ -65,6 +65,13 @@ class ProcedureStep(models.Model):
         return f"{self.procedure}/{self.step} {self.actor_role} {self.started_at:%Y-%m-%d %H:%M}"
 
     @property
+    def actor_role_label(self) -> str:
+        """The role the step was done in, as people read it."""
+        labels = {"vendor": _("Vendor"), "helpdesk": _("Helpdesk"), "verifier": _("Verifier"),
+                  "administrator": _("Administrator")}
+        return str(labels.get(self.actor_role, self.actor_role))
+
+    @property
     def duration_minutes(self) -> float | None:
         """Elapsed wall-clock minutes (None while in progress)."""
         if self.finished_at is None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -195,6 +197,18 @@ class BusinessLicence(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
+
+    def expired_on(self, day: date) -> bool:
+        """Its validity ended before `day` (valid through its last day; no end date: never
+        expires)."""
+        return self.valid_until is not None and self.valid_until < day
+
+    @property
+    def is_expired(self) -> bool:
+        """Expired today (WIB): flagged on the vendor's pages and the desk checklist."""
+        from lpse.core.calendar import localdate_wib
+
+        return self.expired_on(localdate_wib())
 
 
 class VendorDocument(models.Model):

@@ -1,6 +1,7 @@
 """Every change to vendor data: one function per action, each writing its audit record."""
 
 from lpse.vendors.services.blacklist import blacklist_add, blacklist_revoke, blacklist_update
+from lpse.vendors.services.common import expired_licence_message
 from lpse.vendors.services.email_change import (
     email_change_apply,
     email_change_check_start,
@@ -57,6 +58,7 @@ __all__ = [
     "email_change_receive",
     "email_change_reject",
     "email_change_verify",
+    "expired_licence_message",
     "registration_link_check",
     "registration_link_open",
     "registration_link_request",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
@@ -19,6 +20,12 @@ if TYPE_CHECKING:
 
 SCAN_PURPOSE = "vendors.scan"
 STATEMENT_PURPOSE = "vendors.email_statement"
+
+
+def expired_licence_message(valid_until: date) -> str:
+    """A licence whose validity already ended is not accepted (registration, maintenance)."""
+    return _("This licence expired on %(date)s: enter a licence that is still valid.") % {
+        "date": valid_until.strftime("%d-%m-%Y")}
 
 
 def require(actor: User, perm: Perm) -> None:

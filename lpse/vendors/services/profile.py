@@ -33,6 +33,7 @@ from lpse.vendors.models import (
 )
 from lpse.vendors.services.common import (
     SCAN_PURPOSE,
+    expired_licence_message,
     files_removed_on_error,
     lock,
     require,
@@ -154,6 +155,10 @@ def vendor_legal_update(*, vendor: Vendor, actor: User, **values: str) -> Vendor
     if cleaned.get("business_form", vendor.business_form) != Vendor.BusinessForm.PERORANGAN \
             and not cleaned.get("nib", vendor.nib):
         errors.setdefault("nib", []).append(_("The NIB is required for this form of business."))
+    if cleaned.get("business_form", vendor.business_form) != Vendor.BusinessForm.PERORANGAN \
+            and not vendor.deeds.filter(kind=Deed.Kind.ESTABLISHMENT).exists():
+        errors.setdefault("business_form", []).append(_(
+            "This form of business needs a deed of establishment: add it first."))
     if errors:
         raise ValidationError(errors)
     changes = []
@@ -224,6 +229,8 @@ def vendor_licence_save(
     licence.valid_from, licence.valid_until = valid_from, valid_until
     if valid_from and valid_until and valid_until < valid_from:
         raise ValidationError({"valid_until": _("The end of validity is before its start.")})
+    if valid_until and valid_until < localdate_wib():
+        raise ValidationError({"valid_until": expired_licence_message(valid_until)})
     licence.full_clean(validate_constraints=False)
     if BusinessLicence.objects.filter(vendor=vendor, kind=kind, number=licence.number) \
             .exclude(pk=licence.pk).exists():
@@ -384,13 +391,29 @@ def vendor_data_export(*, vendor: Vendor, actor: User) -> bytes:
                 suffix = {"application/pdf": "pdf", "image/jpeg": "jpg",
                           "image/png": "png"}.get(scan.file.content_type, "bin")
                 archive.writestr(f"scans/{i:02d}-{scan.kind}.{suffix}", handle.read())
+        used: set[str] = set()
         for document in _records_of(vendor):
             with open_stored(document.file) as handle:
-                archive.writestr(f"records/{document.file.original_name}", handle.read())
+                archive.writestr(_unique_name(f"records/{document.file.original_name}", used),
+                                 handle.read())
     with transaction.atomic():
         audit_record(action="vendor.data_exported", actor=actor, target=vendor,
                      data={"bytes": buffer.tell()})
     return buffer.getvalue()
+
+
+def _unique_name(name: str, used: set[str]) -> str:
+    """`name`, or `name` with -2, -3… before its extension when already in the archive (a
+    re-verification issues a second record with the same file name)."""
+    stem, dot, extension = name.rpartition(".")
+    if not dot or "/" in extension:
+        stem, dot, extension = name, "", ""
+    candidate, number = name, 1
+    while candidate in used:
+        number += 1
+        candidate = f"{stem}-{number}{dot}{extension}"
+    used.add(candidate)
+    return candidate
 
 
 def _records_of(vendor: Vendor) -> list[IssuedDocument]:
@@ -402,4 +425,4 @@ def _records_of(vendor: Vendor) -> list[IssuedDocument]:
         Q(subject_type="vendors.vendor", subject_id=str(vendor.pk))
         | Q(subject_type="vendors.verificationsession", subject_id__in=sessions)
         | Q(subject_type="vendors.emailchangerequest", subject_id__in=changes)
-    ))
+    ).order_by("pk"))

@@ -36,7 +36,11 @@ from lpse.vendors.models import (
     VendorDocument,
 )
 from lpse.vendors.procedures import REGISTRATION, step_finish, step_record
-from lpse.vendors.services.common import SCAN_PURPOSE, files_removed_on_error
+from lpse.vendors.services.common import (
+    SCAN_PURPOSE,
+    expired_licence_message,
+    files_removed_on_error,
+)
 from lpse.vendors.validators import (
     digits_only,
     normalise_npwp,
@@ -223,7 +227,8 @@ class RegistrationData:
     director_name: str
     director_nik: str
     user_id: str
-    establishment: DeedData
+    #: None only for an individual (Perorangan) without a deed of establishment.
+    establishment: DeedData | None
     licences: Sequence[LicenceData]
     postal_code: str = ""
     director_position: str = "Direktur"
@@ -265,7 +270,11 @@ def validate_registration(data: RegistrationData) -> None:
                        ("amendment_date", data.amendment)):
         if deed is not None and deed.date > today:
             errors.setdefault(name, []).append(_("The deed date cannot be in the future."))
-    if data.amendment is not None and data.amendment.date < data.establishment.date:
+    if data.establishment is None and data.business_form != Vendor.BusinessForm.PERORANGAN:
+        errors.setdefault("establishment_number", []).append(
+            _("The deed of establishment is required for this form of business."))
+    if (data.amendment is not None and data.establishment is not None
+            and data.amendment.date < data.establishment.date):
         errors.setdefault("amendment_date", []).append(
             _("The amendment cannot be older than the deed of establishment."))
     if not data.licences:
@@ -275,6 +284,11 @@ def validate_registration(data: RegistrationData) -> None:
             errors.setdefault("licences", []).append(
                 _("Licence %(number)s: the end of validity is before its start.")
                 % {"number": licence.number})
+        elif licence.valid_until and licence.valid_until < today:
+            errors.setdefault("licences", []).append(
+                _("Licence %(number)s: %(problem)s") % {
+                    "number": licence.number,
+                    "problem": expired_licence_message(licence.valid_until)})
     if errors:
         raise ValidationError(errors)
 

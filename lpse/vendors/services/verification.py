@@ -53,8 +53,13 @@ if TYPE_CHECKING:
 # --- What the desk checks --------------------------------------------------------------------
 
 
-def checklist_items(vendor: Vendor) -> list[tuple[str, str]]:
-    """(item key, label) of every document the verifier must see in original."""
+def checklist_items(vendor: Vendor, kind: str = VerificationSession.Kind.REGISTRATION
+                    ) -> list[tuple[str, str]]:
+    """(item key, label) of every document the verifier must see in original. At a
+    registration also the printed and signed registration form the vendor was told to
+    bring (the registration e-mail and PDF, `documents_to_bring`). A licence whose validity
+    has ended is flagged in its label."""
+    today = localdate_wib()
     items = [("ktp", _("Director's identity card (KTP): %(name)s")
               % {"name": vendor.director_name})]
     for deed in vendor.deeds.all():
@@ -64,8 +69,15 @@ def checklist_items(vendor: Vendor) -> list[tuple[str, str]]:
             "date": deed.date.strftime("%d-%m-%Y"), "notary": deed.notary}))
     items.append(("npwp", _("NPWP %(npwp)s") % {"npwp": vendor.npwp_display}))
     for licence in vendor.licences.all():
-        items.append((f"licence_{licence.pk}", _("%(kind)s No. %(number)s") % {
-            "kind": licence.get_kind_display(), "number": licence.number}))
+        label = _("%(kind)s No. %(number)s") % {"kind": licence.get_kind_display(),
+                                                 "number": licence.number}
+        if licence.expired_on(today):
+            assert licence.valid_until is not None
+            label += " — " + _("EXPIRED on %(date)s") % {
+                "date": licence.valid_until.strftime("%d-%m-%Y")}
+        items.append((f"licence_{licence.pk}", label))
+    if kind == VerificationSession.Kind.REGISTRATION:
+        items.append(("registration_form", _("The printed and signed registration form")))
     return items
 
 
@@ -99,7 +111,7 @@ def verification_open(*, vendor: Vendor, actor: User) -> VerificationSession:
             return vendor.verification_sessions.get(finished_at__isnull=True)
         VerificationCheck.objects.bulk_create([
             VerificationCheck(session=session, item=key, label=label[:200], position=i)
-            for i, (key, label) in enumerate(checklist_items(vendor))
+            for i, (key, label) in enumerate(checklist_items(vendor, kind))
         ])
         step_record(procedure=REGISTRATION, step=8, actor=actor, actor_role="verifier",
                     started_at=now, finished_at=now, vendor=vendor, session=session)

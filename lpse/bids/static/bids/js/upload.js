@@ -133,11 +133,21 @@ function fileRow(name) {
   bar.setAttribute("aria-label", name);
   item.append(label, bar);
   document.getElementById("upload-files").append(item);
-  return { label, bar, name };
+  return { item, label, bar, name };
 }
 
-async function sendFile(base, file, info, say) {
-  const row = fileRow(file.name);
+// A file the server refused (type, size, damage) or that stopped: its row says so instead of
+// still reading "Sending" above an empty bar.
+function markFailed(row, error) {
+  const word = error instanceof UploadError && !error.retry
+    ? root.dataset.msgRefused : root.dataset.msgStopped;
+  row.item.dataset.state = "failed";
+  row.label.className = "small text-danger fw-semibold";
+  row.label.textContent = `${row.name} — ${word}: ${error.message}`;
+  row.bar.remove();
+}
+
+async function sendFile(base, file, info, say, row) {
   const received = new Set(info.received);
   const wholeSha = sha256.create();
   const wholeMd5 = md5.create();
@@ -174,7 +184,88 @@ async function sendFile(base, file, info, say) {
       () => say(root.dataset.msgRetry),
     );
   }
+  row.item.dataset.state = "done";
   row.label.textContent = `${file.name} — ${root.dataset.msgDone}`;
+}
+
+// --- Offer price -------------------------------------------------------------------------
+// Typed the Indonesian way, as the server reads it (lpse.bids.services.upload.parse_amount):
+// dots group thousands, a comma starts the cents; "3200000000.50" (one dot, 1–2 digits) too.
+function parseAmount(raw) {
+  let text = raw.replace(/[\s\u00a0]/g, "");
+  if (/^rp/i.test(text)) text = text.slice(2).replace(/^\./, "");
+  let whole;
+  let cents = "";
+  if (/^\d{1,3}(\.\d{3})+(,\d+)?$/.test(text)) {
+    [whole, cents = ""] = text.replace(/\./g, "").split(",");
+  } else if (/^\d+([.,]\d+)?$/.test(text)) {
+    const parts = text.split(/[.,]/);
+    if (text.includes(".") && parts[1].length === 3) {
+      whole = parts.join("");
+    } else {
+      [whole, cents = ""] = parts;
+    }
+  } else {
+    return null;
+  }
+  if (cents.length > 2) return null;
+  const units = BigInt(whole);
+  const sen = Number((cents + "00").slice(0, 2));
+  if ((units === 0n && sen === 0) || units >= 10n ** 16n) return null;
+  return { units, sen };
+}
+
+function formatAmount({ units, sen }) {
+  const grouped = units.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+  return `Rp ${grouped},${String(sen).padStart(2, "0")}`;
+}
+
+const ONES = ["", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan",
+  "sembilan", "sepuluh", "sebelas"];
+const SCALES = [[10n ** 15n, "kuadriliun"], [10n ** 12n, "triliun"], [10n ** 9n, "miliar"],
+  [10n ** 6n, "juta"]];
+
+// The amount in Indonesian words (terbilang), as written on an offer letter.
+function terbilang(n) {
+  const rest = (r) => (r > 0n ? ` ${terbilang(r)}` : "");
+  if (n < 12n) return ONES[Number(n)];
+  if (n < 20n) return `${terbilang(n - 10n)} belas`;
+  if (n < 100n) return `${terbilang(n / 10n)} puluh${rest(n % 10n)}`;
+  if (n < 200n) return `seratus${rest(n - 100n)}`;
+  if (n < 1000n) return `${terbilang(n / 100n)} ratus${rest(n % 100n)}`;
+  if (n < 2000n) return `seribu${rest(n - 1000n)}`;
+  if (n < 1000000n) return `${terbilang(n / 1000n)} ribu${rest(n % 1000n)}`;
+  for (const [scale, word] of SCALES) {
+    if (n >= scale) return `${terbilang(n / scale)} ${word}${rest(n % scale)}`;
+  }
+  return "";
+}
+
+function amountInWords({ units, sen }) {
+  const rupiah = units > 0n ? `${terbilang(units)} rupiah` : "";
+  const cents = sen > 0 ? `${terbilang(BigInt(sen))} sen` : "";
+  return [rupiah, cents].filter(Boolean).join(" ");
+}
+
+function showAmount() {
+  const input = root.querySelector("#offer-amount");
+  const shown = root.querySelector("#offer-amount-shown");
+  const raw = input.value.trim();
+  if (!raw) {
+    shown.textContent = "";
+    input.classList.remove("is-invalid");
+    return;
+  }
+  const amount = parseAmount(raw);
+  input.classList.toggle("is-invalid", amount === null);
+  if (amount === null) {
+    shown.className = "form-text text-danger";
+    shown.textContent = root.dataset.msgBadamount;
+    return;
+  }
+  shown.className = "form-text fw-semibold";
+  const words = document.documentElement.lang.startsWith("id") ? ` (${amountInWords(amount)})` : "";
+  shown.textContent = `${formatAmount(amount)}${words}`;
 }
 
 async function upload() {
@@ -188,6 +279,7 @@ async function upload() {
   const amount = root.querySelector("#offer-amount").value.trim();
   if (inputs.some((input) => input.files.length === 0)) return say(root.dataset.msgNofiles, "warning");
   if (!amount) return say(root.dataset.msgNoamount, "warning");
+  if (parseAmount(amount) === null) return say(root.dataset.msgBadamount, "warning");
   const chosen = inputs.flatMap((input) =>
     [...input.files].map((file) => ({ file, envelope: Number(input.dataset.envelope) })));
   const total = chosen.reduce((sum, item) => sum + item.file.size, 0);
@@ -213,13 +305,19 @@ async function upload() {
       await withRetry(() => postJson(`${base}${info.id}/remove/`), () => say(root.dataset.msgRetry));
     }
     for (const item of plan) {
-      if (!item.info) {
-        item.info = await withRetry(() => postJson(base, {
-          name: item.file.name, size: item.file.size, envelope: item.envelope,
-          last_modified: item.file.lastModified,
-        }), () => say(root.dataset.msgRetry));
+      const row = fileRow(item.file.name);
+      try {
+        if (!item.info) {
+          item.info = await withRetry(() => postJson(base, {
+            name: item.file.name, size: item.file.size, envelope: item.envelope,
+            last_modified: item.file.lastModified,
+          }), () => say(root.dataset.msgRetry));
+        }
+        await sendFile(base, item.file, item.info, say, row);
+      } catch (error) {
+        markFailed(row, error);
+        throw error;
       }
-      await sendFile(base, item.file, item.info, say);
     }
     say(root.dataset.msgSubmitting);
     const result = await withRetry(() => postJson(start.urls.submit, { offer_amount: amount }),
@@ -232,4 +330,8 @@ async function upload() {
 }
 
 startCountdown();
-if (root) document.getElementById("upload-button").addEventListener("click", upload);
+if (root) {
+  document.getElementById("upload-button").addEventListener("click", upload);
+  root.querySelector("#offer-amount").addEventListener("input", showAmount);
+  showAmount();
+}
