@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from lpse.accounts.models import User
 from lpse.core.calendar import add_working_minutes
@@ -145,7 +147,8 @@ def _upload_problem(administrator: User, vendor_user: User, now: datetime) -> No
         user=vendor_user, vendor=vendor, tender=tender, action=UploadAttempt.Action.SEGMENT,
         file_name="dokumen-penawaran.pdf", segment_index=4, bytes_expected=8 * 1024 * 1024,
         bytes_received=3 * 1024 * 1024, stage=UploadAttempt.Stage.TRANSFER,
-        code="disconnected", message="The connection was interrupted during the upload.",
+        code="disconnected", message=_in_site_language(
+            "The connection was interrupted during the upload."),
         client_ip="192.0.2.10", user_agent="Mozilla/5.0 (Windows NT 10.0) Firefox/140.0")
     ticket = services.ticket_create(
         actor=vendor_user, channel=Ticket.Channel.WEB_ACCOUNT, requester=vendor_user,
@@ -155,3 +158,9 @@ def _upload_problem(administrator: User, vendor_user: User, now: datetime) -> No
         tender_code=tender.code if tender is not None else "", received_at=now - timedelta(
             minutes=20))
     diagnostics.diagnostics_start(actor=administrator, ticket=ticket)
+
+
+def _in_site_language(message: str) -> str:
+    """An upload attempt keeps its message as the vendor saw it (the site's language)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return gettext(message)

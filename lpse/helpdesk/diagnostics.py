@@ -236,6 +236,12 @@ def diagnostics_start(*, actor: User, ticket: Ticket) -> DiagnosticsRun:
                                 "\"Bid upload\"."))
     if not ticket.is_open:
         raise ValidationError(_("This ticket is not open."))
+    escalation = services.open_lkpp_escalation(ticket)
+    if escalation is not None:
+        raise ValidationError(_(
+            "The case is waiting for LKPP (reference %(reference)s). New diagnostics can run "
+            "once LKPP's answer is recorded, or the escalation is withdrawn.")
+            % {"reference": escalation.reference})
     now = timezone.now()
     run = DiagnosticsRun.objects.create(ticket=ticket, officer=actor, started_at=now,
                                         findings=collect_findings(ticket, now))

@@ -68,6 +68,19 @@ class QuickLogForm(forms.Form):
             raise forms.ValidationError(_("No active account has this user ID or e-mail."))
         return user
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("email_answer"):
+            account = data.get("account")
+            if not data.get("answer", "").strip():
+                self.add_error("answer", _("Write the answer to e-mail it to the requester."))
+            if not data.get("requester_email") and not (account and account.email) and \
+                    "requester_email" not in self.errors and "account" not in self.errors:
+                self.add_error("requester_email", _(
+                    "Enter the requester's e-mail address to send the answer, or untick "
+                    "\"Also e-mail the answer to the requester\"."))
+        return data
+
 
 class _AttachmentMixin(HeldUploadsMixin):
     """An optional attachment; with a `held_scope` (a logged-in requester) a form refused
@@ -185,8 +198,8 @@ class ArticleForm(forms.ModelForm[Article]):
 
 
 class ReportPeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=DATE_INPUT)
-    end = forms.DateField(label=_("To"), widget=DATE_INPUT)
+    start = forms.DateField(label=pgettext_lazy("start of a period", "From"), widget=DATE_INPUT)
+    end = forms.DateField(label=pgettext_lazy("end of a period", "To"), widget=DATE_INPUT)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

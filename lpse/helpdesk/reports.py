@@ -11,8 +11,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from lpse.core.calendar import WIB, to_wib
+from lpse.core.calendar import WIB, add_working_minutes, to_wib
 from lpse.helpdesk import sla
 from lpse.helpdesk.models import Ticket
 
@@ -41,8 +42,16 @@ class HelpdeskReport:
     by_day: dict[str, int] = field(default_factory=dict)
     responded: int = 0
     response_within: int = 0
+    #: Not answered yet, first response overdue: counted as late.
+    response_overdue: int = 0
+    #: Not answered yet, still within the target: not judged yet.
+    response_pending: int = 0
     resolved: int = 0
     resolution_within: int = 0
+    #: Not resolved yet, resolution overdue: counted as late.
+    resolution_overdue: int = 0
+    #: Not resolved yet, still within the target: not judged yet.
+    resolution_pending: int = 0
     avg_response_minutes: float | None = None
     avg_resolution_minutes: float | None = None
     rated: int = 0
@@ -53,11 +62,13 @@ class HelpdeskReport:
 
     @property
     def response_rate(self) -> float | None:
-        return self.percent(self.response_within, self.responded)
+        """Share of first responses given within target, among the tickets that can be
+        judged: the answered ones and the unanswered ones already overdue (late)."""
+        return self.percent(self.response_within, self.responded + self.response_overdue)
 
     @property
     def resolution_rate(self) -> float | None:
-        return self.percent(self.resolution_within, self.resolved)
+        return self.percent(self.resolution_within, self.resolved + self.resolution_overdue)
 
     def chart_data(self) -> dict[str, Any]:
         def labelled(choices: Any, counts: dict[str, int]) -> dict[str, list[Any]]:
@@ -73,7 +84,35 @@ class HelpdeskReport:
         }
 
 
-def helpdesk_report(start: date, end: date) -> HelpdeskReport:
+def _overdue(due: datetime | None, breached: bool, now: datetime) -> bool:
+    return breached or (due is not None and now > due)
+
+
+def _first_response_due(ticket: Ticket) -> datetime | None:
+    """When the first response is (or was) due. An unanswered ticket paused by an earlier
+    version (which allowed waiting before any answer) is judged without the pause."""
+    if ticket.first_response_due is not None or not ticket.is_paused:
+        return ticket.first_response_due
+    level = sla.level_of(ticket)
+    return add_working_minutes(ticket.received_at, level.first_response + ticket.paused_minutes)
+
+
+def first_response_overdue(ticket: Ticket, now: datetime) -> bool:
+    """Not answered and past its first-response target (or flagged late)."""
+    return ticket.first_responded_at is None and _overdue(
+        _first_response_due(ticket), ticket.first_response_breached, now)
+
+
+def resolution_overdue(ticket: Ticket, now: datetime) -> bool:
+    """Not resolved and past its resolution target (or flagged late). A paused ticket (the
+    requester owes an answer) is not judged until it runs again."""
+    return ticket.resolved_at is None and ticket.status in Ticket.OPEN_STATES and _overdue(
+        ticket.resolution_due, ticket.resolution_breached, now)
+
+
+def helpdesk_report(start: date, end: date, *, now: datetime | None = None
+                    ) -> HelpdeskReport:
+    now = now or timezone.now()
     report = HelpdeskReport(start=start, end=end)
     tickets = list(tickets_in_period(start, end))
     report.total = len(tickets)
@@ -96,10 +135,18 @@ def helpdesk_report(start: date, end: date) -> HelpdeskReport:
         if minutes is not None:
             response_times.append(minutes)
             report.response_within += not ticket.first_response_breached
+        elif first_response_overdue(ticket, now):
+            report.response_overdue += 1
+        elif ticket.first_responded_at is None:
+            report.response_pending += 1
         minutes = sla.resolution_minutes(ticket)
         if minutes is not None:
             resolution_times.append(minutes)
             report.resolution_within += not ticket.resolution_breached
+        elif resolution_overdue(ticket, now):
+            report.resolution_overdue += 1
+        elif ticket.resolved_at is None and ticket.status in Ticket.OPEN_STATES:
+            report.resolution_pending += 1
         if ticket.rating:
             ratings.append(ticket.rating)
     report.responded, report.resolved, report.rated = (
@@ -120,7 +167,8 @@ CSV_HEADER = ["number", "received_at_wib", "channel", "requester_type", "categor
               "escalated_to_head", "rating"]
 
 
-def helpdesk_csv(start: date, end: date) -> str:
+def helpdesk_csv(start: date, end: date, *, now: datetime | None = None) -> str:
+    now = now or timezone.now()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_HEADER)
@@ -130,8 +178,10 @@ def helpdesk_csv(start: date, end: date) -> str:
             ticket.channel, ticket.requester_type, ticket.category, ticket.priority,
             ticket.status, sla.first_response_minutes(ticket),
             sla.resolution_minutes(ticket), ticket.paused_minutes,
-            int(ticket.first_response_breached), int(ticket.update_breached),
-            int(ticket.resolution_breached), int(ticket.escalated_to_head_at is not None),
+            int(ticket.first_response_breached or first_response_overdue(ticket, now)),
+            int(ticket.update_breached),
+            int(ticket.resolution_breached or resolution_overdue(ticket, now)),
+            int(ticket.escalated_to_head_at is not None),
             ticket.rating or "",
         ])
     return buffer.getvalue()

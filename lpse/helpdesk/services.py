@@ -110,6 +110,11 @@ def _recipient(ticket: Ticket) -> str:
     return ticket.requester_email
 
 
+def requester_address(ticket: Ticket) -> str:
+    """Where the requester's mail goes ("" when nobody can be written to)."""
+    return _recipient(ticket)
+
+
 def _mail_requester(ticket: Ticket, template: str, **context: Any) -> str:
     address = _recipient(ticket)
     if not address:
@@ -122,6 +127,86 @@ def _mail_requester(ticket: Ticket, template: str, **context: Any) -> str:
         reply_to=[settings.LPSE_UNIT_EMAIL],
     )
     return address
+
+
+#: How many merges deep the answer of a ticket is carried (a merged ticket merged again).
+MERGE_DEPTH = 10
+
+
+def merge_target(ticket: Ticket) -> Ticket | None:
+    """The ticket that now carries a merged ticket (following merges of merges), or None
+    when `ticket` is not merged."""
+    target = ticket.merged_into if ticket.status == Ticket.Status.MERGED else None
+    for _step in range(MERGE_DEPTH):
+        if target is None or target.status != Ticket.Status.MERGED or \
+                target.merged_into is None:
+            break
+        target = target.merged_into
+    return target
+
+
+def merged_tickets_of(ticket: Ticket) -> list[Ticket]:
+    """Tickets merged into `ticket`, directly or through another merged ticket."""
+    found: list[Ticket] = []
+    seen = {ticket.pk}
+    frontier = [ticket.pk]
+    for _step in range(MERGE_DEPTH):
+        if not frontier:
+            break
+        batch = [t for t in Ticket.objects.filter(merged_into_id__in=frontier,
+                                                  status=Ticket.Status.MERGED)
+                 .select_related("requester").order_by("pk") if t.pk not in seen]
+        seen.update(t.pk for t in batch)
+        found.extend(batch)
+        frontier = [t.pk for t in batch]
+    return found
+
+
+def _merged_recipients(ticket: Ticket) -> list[tuple[Ticket, str]]:
+    """The requesters of tickets merged into `ticket` who are not its own requester: they
+    were told they would receive its answer. One entry per address."""
+    taken = {_recipient(ticket).lower()} - {""}
+    recipients = []
+    for merged in merged_tickets_of(ticket):
+        address = _recipient(merged)
+        if address and address.lower() not in taken:
+            taken.add(address.lower())
+            recipients.append((merged, address))
+    return recipients
+
+
+def _mail_merged(ticket: Ticket, recipients: list[tuple[Ticket, str]], template: str,
+                 **context: Any) -> None:
+    """E-mail each merged ticket's requester about `ticket`, with the link to their own
+    request page (which shows the answers given on `ticket`)."""
+    for merged, _address in recipients:
+        _mail_requester(merged, template, into=ticket, **context)
+
+
+def open_lkpp_escalation(ticket: Ticket) -> LkppEscalation | None:
+    """The escalation still with LKPP (sent or in progress), if any."""
+    return ticket.lkpp_escalations.filter(
+        status__in=[LkppEscalation.Status.SENT, LkppEscalation.Status.IN_PROGRESS]
+    ).order_by("-sent_at").first()
+
+
+def _check_not_with_lkpp(ticket: Ticket, field: str | None = None) -> None:
+    escalation = open_lkpp_escalation(ticket)
+    if escalation is None:
+        return
+    message = _("The case is still with LKPP (reference %(reference)s). Record LKPP's "
+                "answer, or withdraw the escalation, before resolving the ticket.") % {
+        "reference": escalation.reference}
+    raise ValidationError({field: message} if field else message)
+
+
+def awaits_requester(ticket: Ticket) -> bool:
+    """Whether the helpdesk has answered and the requester has not written since: only then
+    may the ticket wait for the requester (and the clock pause)."""
+    last = ticket.messages.filter(
+        kind__in=[TicketMessage.Kind.REQUESTER, TicketMessage.Kind.REPLY]
+    ).order_by("-created_at", "-pk").first()
+    return last is not None and last.kind == TicketMessage.Kind.REPLY
 
 
 def _store_attachments(ticket: Ticket, files: Sequence[UploadLike], *, actor: User | None,
@@ -269,7 +354,10 @@ def ticket_reply(
     _check_open(ticket)
     if not body.strip():
         raise ValidationError({"body": _("Write the answer.")})
+    if resolve:
+        _check_not_with_lkpp(ticket, "after")
     now = timezone.now()
+    copies = _merged_recipients(ticket) if send_email else []
     message = TicketMessage.objects.create(ticket=ticket, kind=TicketMessage.Kind.REPLY,
                                            author=actor, author_name=actor.full_name,
                                            body=body.strip())
@@ -290,7 +378,7 @@ def ticket_reply(
     sla.recompute(ticket, last_update=now)
     _save(ticket, *fields)
     _event(ticket, TicketEvent.Action.REPLIED, actor, now, message=message.pk,
-           emailed=send_email)
+           emailed=send_email, **({"copied_to": [a for _t, a in copies]} if copies else {}))
     if resolve:
         ticket_resolve(actor=actor, ticket=ticket, notify=False)
     elif wait_for_requester:
@@ -299,6 +387,9 @@ def ticket_reply(
         message.emailed_to = _mail_requester(ticket, "ticket_reply", message=message,
                                              resolved=resolve, waiting=wait_for_requester)
         message.save(update_fields=["emailed_to"])
+        # Requesters of duplicates merged into this ticket were promised its answer.
+        _mail_merged(ticket, copies, "ticket_reply", message=message, resolved=resolve,
+                     waiting=False)
     return message
 
 
@@ -360,6 +451,11 @@ def ticket_wait(*, actor: User, ticket: Ticket) -> Ticket:
     _check_open(ticket)
     if ticket.status not in (Ticket.Status.NEW, Ticket.Status.OPEN):
         raise ValidationError(_("Only an open ticket can wait for the requester."))
+    if not awaits_requester(ticket):
+        raise ValidationError(_(
+            "Answer the requester first: the service-level clock pauses only while the "
+            "helpdesk waits for the requester to reply to an answer. Write the answer and "
+            "choose \"Wait for the requester\"."))
     now = timezone.now()
     ticket.status = Ticket.Status.WAITING
     sla.pause(ticket, now=now)
@@ -394,6 +490,7 @@ def ticket_resolve(*, actor: User, ticket: Ticket, notify: bool = True) -> Ticke
         return ticket
     if ticket.first_responded_at is None:
         raise ValidationError(_("Answer the requester before resolving the ticket."))
+    _check_not_with_lkpp(ticket)
     now = timezone.now()
     if ticket.is_paused:
         sla.resume(ticket, now=now)
@@ -516,7 +613,11 @@ def ticket_escalate_lkpp(*, actor: User, ticket: Ticket, reference: str,
     sla.recompute(ticket)
     _save(ticket, "status", "paused_since", "paused_minutes", "first_response_due",
           "update_due", "resolution_due")
-    _event(ticket, TicketEvent.Action.ESCALATED_LKPP, actor, now, reference=reference.strip())
+    copies = _merged_recipients(ticket)
+    notified = _mail_requester(ticket, "ticket_lkpp", escalation=escalation)
+    _mail_merged(ticket, copies, "ticket_lkpp", escalation=escalation)
+    _event(ticket, TicketEvent.Action.ESCALATED_LKPP, actor, now, reference=reference.strip(),
+           notified=[a for a in [notified, *(a for _t, a in copies)] if a])
     return escalation
 
 

@@ -23,6 +23,7 @@ from lpse.accounts.roles import Perm, has_perm
 from lpse.audit.services import audit_record
 from lpse.bids import selectors as bid_selectors
 from lpse.bids.models import Bid
+from lpse.core.calendar import to_wib
 from lpse.helpdesk import services
 from lpse.helpdesk.diagnostics import tender_of
 from lpse.helpdesk.forms import SUPPORT_DURATIONS
@@ -49,6 +50,13 @@ def support_session_grant(*, actor: User, ticket: Ticket, minutes: int) -> Suppo
     if minutes not in dict(DURATIONS):
         raise ValidationError({"minutes": _("Choose a duration from the list.")})
     now = timezone.now()
+    active = ticket.support_sessions.filter(revoked_at__isnull=True, expires_at__gt=now
+                                            ).order_by("-expires_at").first()
+    if active is not None:
+        raise ValidationError(_(
+            "Read-only access is already active until %(time)s. Revoke it first if you want "
+            "to grant access for another duration.")
+            % {"time": f"{to_wib(active.expires_at):%H:%M} WIB"})
     session = SupportSession.objects.create(
         ticket=ticket, vendor=vendor, tender_code=ticket.tender_code, granted_by=actor,
         granted_at=now, expires_at=now + timedelta(minutes=minutes))

@@ -139,8 +139,9 @@ def support_grant(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _messages_of(exc))
     else:
         messages.success(request, _(
-            "The helpdesk may view your bid status for this tender, read-only, until "
-            "%(time)s. You can revoke this at any time.") % {
+            "An LPSE system or application administrator handling your request may view "
+            "your bid status for this tender, read-only, until %(time)s. You can revoke "
+            "this at any time.") % {
             "time": _wib_time(session.expires_at)})
     return redirect("helpdesk:my_ticket", pk=ticket.pk)
 

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import django_filters
 import django_tables2 as tables
-from django.db.models import Q, QuerySet
+from django import forms
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lpse.core.tables import SearchFilterSet, WibColumn
 from lpse.core.templatetags.lpse import wib
@@ -16,6 +20,28 @@ _ATTRS = {"class": "table table-sm table-hover align-middle"}
 _TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 # Row links open the page itself: the table container is hx-boosted for sorting and paging.
 _LINK = {"a": {"hx-boost": "false"}}
+
+
+#: Rank of each priority, most pressing first.
+PRIORITY_RANK = [Ticket.Priority.URGENT, Ticket.Priority.HIGH, Ticket.Priority.NORMAL,
+                 Ticket.Priority.LOW]
+#: Statuses in the order of the workflow.
+STATUS_ORDER = [Ticket.Status.NEW, Ticket.Status.OPEN, Ticket.Status.WAITING,
+                Ticket.Status.LKPP, Ticket.Status.RESOLVED, Ticket.Status.CLOSED,
+                Ticket.Status.MERGED]
+
+
+def _rank(field: str, order: Sequence[str]) -> Case:
+    return Case(*(When(**{field: value}, then=Value(rank)) for rank, value in enumerate(order)),
+                default=Value(len(order)), output_field=IntegerField())
+
+
+def _order_by_rank(queryset: QuerySet[Ticket], field: str, order: Sequence[str],
+                   descending: bool) -> tuple[QuerySet[Ticket], bool]:
+    alias = f"{field}_rank"
+    queryset = queryset.annotate(**{alias: _rank(field, order)}).order_by(
+        f"-{alias}" if descending else alias, "-received_at")
+    return queryset, True
 
 
 class TicketTable(tables.Table):
@@ -38,6 +64,16 @@ class TicketTable(tables.Table):
     def render_received_at(self, value: object) -> str:
         return wib(value)  # type: ignore[arg-type]
 
+    def order_priority(self, queryset: QuerySet[Ticket], is_descending: bool
+                       ) -> tuple[QuerySet[Ticket], bool]:
+        """By rank (urgent first), not by the alphabet of the internal codes."""
+        return _order_by_rank(queryset, "priority", PRIORITY_RANK, is_descending)
+
+    def order_status(self, queryset: QuerySet[Ticket], is_descending: bool
+                     ) -> tuple[QuerySet[Ticket], bool]:
+        """In the order of the workflow (new, in progress, waiting, LKPP, resolved…)."""
+        return _order_by_rank(queryset, "status", STATUS_ORDER, is_descending)
+
     def render_due(self, record: Ticket) -> SafeString:
         if record.is_breached:
             return format_html('<span class="badge text-bg-danger">{}</span>', _("late"))
@@ -59,7 +95,10 @@ class TicketFilter(SearchFilterSet):
     priority = django_filters.ChoiceFilter(label=_("Priority"), choices=Ticket.Priority.choices)
     assignee = django_filters.ModelChoiceFilter(label=_("Assigned to"),
                                                 queryset=lambda request: handlers())
-    late = django_filters.BooleanFilter(label=_("Late"), method="filter_late")
+    late = django_filters.BooleanFilter(
+        label=_("Late"), method="filter_late",
+        widget=forms.Select(choices=[("", _("Any")), ("true", pgettext_lazy("boolean", "Yes")),
+                                      ("false", pgettext_lazy("boolean", "No"))]))
 
     class Meta:
         model = Ticket
@@ -88,6 +127,10 @@ class MyTicketTable(tables.Table):
 
     def render_received_at(self, value: object) -> str:
         return wib(value)  # type: ignore[arg-type]
+
+    def order_status(self, queryset: QuerySet[Ticket], is_descending: bool
+                     ) -> tuple[QuerySet[Ticket], bool]:
+        return _order_by_rank(queryset, "status", STATUS_ORDER, is_descending)
 
 
 class MyTicketFilter(SearchFilterSet):

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,7 +23,7 @@ from lpse.accounts.access import PermRequiredMixin, perm_required, request_user
 from lpse.accounts.models import User
 from lpse.accounts.roles import Perm, has_perm
 from lpse.core.calendar import localdate_wib, service_hours, service_minutes_per_day
-from lpse.core.files import file_response
+from lpse.core.files import FileRejected, file_response
 from lpse.core.forms import add_service_errors
 from lpse.core.tables import FilteredTableView
 from lpse.helpdesk import forms, reports, services, sla
@@ -160,9 +161,19 @@ def _requester_page(request: HttpRequest, ticket: Ticket, *, base_url: str,
         kind__in=[TicketMessage.Kind.REQUESTER, TicketMessage.Kind.REPLY])
     attachments = ticket.attachments.filter(internal=False).select_related("file")
     owner = user is not None and ticket.requester_id == user.pk and ticket.vendor_id is not None
+    # A merged request: its requester was promised the answers given on the ticket that
+    # carries it, so they are shown here (the other requester's own messages are not).
+    target = services.merge_target(ticket)
+    shared_answers = [
+        (reply, [(a, file_url(a.file_id)) for a in reply.attachments.all() if not a.internal])
+        for reply in target.messages.filter(kind=TicketMessage.Kind.REPLY)
+        .prefetch_related("attachments__file")] if target is not None else []
+    sessions = list(ticket.support_sessions.all()) if owner else []
     return render(request, "helpdesk/requester_ticket.html", {
-        "can_grant_support": owner and ticket.is_open and bool(ticket.tender_code),
-        "support_sessions": ticket.support_sessions.all() if owner else [],
+        "can_grant_support": owner and ticket.is_open and bool(ticket.tender_code)
+        and not any(s.live for s in sessions),
+        "support_sessions": sessions,
+        "merge_target": target, "shared_answers": shared_answers,
         "support_form": forms.SupportSessionForm(prefix="support"),
         "ticket": ticket, "conversation": public_messages,
         "attachments": [(a, file_url(a.file_id)) for a in attachments],
@@ -184,8 +195,15 @@ def public_ticket_file(request: HttpRequest, token: str, file_id: uuid.UUID
     ticket = ticket_by_token(token)
     if ticket is None:
         raise Http404
-    attachment = get_object_or_404(ticket.attachments.select_related("file"),
-                                   file_id=file_id, internal=False)
+    attachment = ticket.attachments.select_related("file").filter(
+        file_id=file_id, internal=False).first()
+    target = services.merge_target(ticket)
+    if attachment is None and target is not None:
+        # The answers of the ticket a merged request continues as, shown on its page.
+        attachment = target.attachments.select_related("file").filter(
+            file_id=file_id, internal=False, message__kind=TicketMessage.Kind.REPLY).first()
+    if attachment is None:
+        raise Http404
     return file_response(attachment.file)
 
 
@@ -240,9 +258,14 @@ def _desk_reader(request: HttpRequest) -> User:
     return user
 
 
+#: Fields of the quick log kept for the next entry after "Record and log another".
+QUICK_LOG_KEPT = ("channel", "requester_type")
+
+
 @perm_required(Perm.HANDLE_TICKETS)
 def quick_log(request: HttpRequest) -> HttpResponse:
-    form = forms.QuickLogForm(request.POST or None)
+    initial = {name: request.GET[name] for name in QUICK_LOG_KEPT if request.GET.get(name)}
+    form = forms.QuickLogForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -263,13 +286,20 @@ def quick_log(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Ticket %(number)s recorded.")
                              % {"number": ticket.number})
             if "another" in request.POST:
-                return redirect("helpdesk:quick_log")
+                kept = urlencode({name: data[name] for name in QUICK_LOG_KEPT})
+                return redirect(f"{reverse('helpdesk:quick_log')}?{kept}")
             return redirect("helpdesk:desk_ticket", pk=ticket.pk)
     return render(request, "helpdesk/quick_log.html", {"form": form})
 
 
-def _ticket_context(user: User, ticket: Ticket) -> dict[str, Any]:
-    return {
+def _ticket_context(user: User, ticket: Ticket, *, bound: dict[str, Any] | None = None,
+                    escalation_forms: dict[int, Any] | None = None) -> dict[str, Any]:
+    """The desk's ticket page. `bound` replaces forms by the refused, bound ones (keyed like
+    the context), `escalation_forms` the status form of an escalation (by its id)."""
+    escalation_forms = escalation_forms or {}
+    lkpp_open = services.open_lkpp_escalation(ticket)
+    can_diagnose = has_perm(user, Perm.RUN_UPLOAD_DIAGNOSTICS)
+    context = {
         "ticket": ticket,
         "can_work": can_work_tickets(user),
         "conversation": ticket.messages.select_related("author").prefetch_related(
@@ -279,8 +309,12 @@ def _ticket_context(user: User, ticket: Ticket) -> dict[str, Any]:
         "events": ticket.events.select_related("actor"),
         # Each open escalation has its own status form: distinct ids per escalation, so the
         # labels of one never point at the fields of another.
-        "escalations": [(e, forms.LkppUpdateForm(auto_id=f"lkpp-{e.pk}-%s"))
+        "escalations": [(e, escalation_forms.get(e.pk) or
+                         forms.LkppUpdateForm(auto_id=f"lkpp-{e.pk}-%s"))
                         for e in ticket.lkpp_escalations.all()],
+        "lkpp_open": lkpp_open,
+        "can_wait": ticket.status in (Ticket.Status.NEW, Ticket.Status.OPEN)
+        and services.awaits_requester(ticket),
         "links": ticket.links.all(),
         "merged": ticket.merged_tickets.all(),
         "level": sla.level_of(ticket),
@@ -295,10 +329,14 @@ def _ticket_context(user: User, ticket: Ticket) -> dict[str, Any]:
         "canned": canned_responses_for(user).filter(is_active=True),
         "is_upload_ticket": ticket.category == Ticket.Category.BID_UPLOAD,
         "can_read_attempts": has_perm(user, Perm.VIEW_UPLOAD_ATTEMPTS),
-        "can_diagnose": has_perm(user, Perm.RUN_UPLOAD_DIAGNOSTICS),
+        "can_diagnose": can_diagnose,
+        "can_view_support": can_diagnose,
         "diagnostics_runs": ticket.diagnostics_runs.select_related("officer"),
         "support_sessions": ticket.support_sessions.all(),
+        "action_errors": [],
     }
+    context.update(bound or {})
+    return context
 
 
 @login_required
@@ -308,97 +346,127 @@ def desk_ticket(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "helpdesk/desk_ticket.html", _ticket_context(user, ticket))
 
 
+#: Desk actions with a form: action -> (form class, its prefix, its name in the context).
+DESK_FORMS: dict[str, tuple[type[Any], str, str]] = {
+    "reply": (forms.ReplyForm, "reply", "reply_form"),
+    "note": (forms.NoteForm, "note", "note_form"),
+    "assign": (forms.AssignForm, "", "assign_form"),
+    "priority": (forms.PriorityForm, "", "priority_form"),
+    "merge": (forms.MergeForm, "", "merge_form"),
+    "lkpp": (forms.LkppForm, "", "lkpp_form"),
+}
+#: Desk actions that are a single button.
+DESK_BUTTONS = ("take", "wait", "resume", "resolve", "reopen", "close")
+
+
+def _desk_refused(request: HttpRequest, user: User, pk: int, *,
+                  bound: dict[str, Any] | None = None,
+                  escalation_forms: dict[int, Any] | None = None) -> HttpResponse:
+    """The ticket page again (422) with the refused form bound — what was typed, its
+    errors — or the refusal of a button at the top. The ticket is read again: a refused
+    service may have changed the copy in memory before it rolled back."""
+    ticket = get_object_or_404(tickets_for_desk(user), pk=pk)
+    return render(request, "helpdesk/desk_ticket.html",
+                  _ticket_context(user, ticket, bound=bound,
+                                  escalation_forms=escalation_forms), status=422)
+
+
+def _run_desk_action(user: User, ticket: Ticket, action: str, form: Any) -> tuple[str, int]:
+    """Call the service of `action`; returns the success message and the ticket to show."""
+    data = form.cleaned_data if form is not None else {}
+    if action == "reply":
+        after = data["after"]
+        services.ticket_reply(actor=user, ticket=ticket, body=data["body"], files=_files(form),
+                              wait_for_requester=after == "wait", resolve=after == "resolve")
+        return _("The answer has been recorded and e-mailed to the requester."), ticket.pk
+    if action == "note":
+        services.ticket_note(actor=user, ticket=ticket, body=data["body"], files=_files(form))
+    elif action == "assign":
+        services.ticket_assign(actor=user, ticket=ticket, assignee=data["assignee"])
+    elif action == "take":
+        services.ticket_assign(actor=user, ticket=ticket, assignee=user)
+    elif action == "priority":
+        services.ticket_set_priority(actor=user, ticket=ticket, priority=data["priority"])
+    elif action == "wait":
+        services.ticket_wait(actor=user, ticket=ticket)
+    elif action == "resume":
+        services.ticket_resume(actor=user, ticket=ticket)
+    elif action == "resolve":
+        services.ticket_resolve(actor=user, ticket=ticket)
+    elif action == "reopen":
+        services.ticket_reopen(actor=user, ticket=ticket)
+    elif action == "close":
+        services.ticket_close(actor=user, ticket=ticket)
+    elif action == "merge":
+        into = tickets_for_desk(user).filter(number__iexact=data["into"].strip()).first()
+        if into is None:
+            raise ValidationError({"into": _("No ticket has this number.")})
+        services.ticket_merge(actor=user, ticket=ticket, into=into)
+        return _("Merged into %(number)s.") % {"number": into.number}, into.pk
+    elif action == "lkpp":
+        services.ticket_escalate_lkpp(actor=user, ticket=ticket, reference=data["reference"],
+                                      summary=data["summary"])
+        if services.requester_address(ticket):
+            return _("The escalation to LKPP has been recorded and the requester told."), ticket.pk
+        return _("The escalation to LKPP has been recorded. The requester has no e-mail "
+                 "address: tell them by phone."), ticket.pk
+    return _("The ticket has been updated."), ticket.pk
+
+
 @perm_required(Perm.HANDLE_TICKETS)
 @require_POST
 def desk_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """One POST endpoint per action on a ticket; errors come back as messages."""
+    """One POST endpoint per action on a ticket. A refusal re-renders the ticket page with
+    the bound form (what the officer typed and its errors kept), status 422."""
+    if action not in DESK_FORMS and action not in DESK_BUTTONS:
+        raise Http404
     user = request_user(request)
     ticket = get_object_or_404(tickets_for_desk(user), pk=pk)
-    done = _("The ticket has been updated.")
-    try:
-        if action == "reply":
-            form: Any = forms.ReplyForm(request.POST, request.FILES, prefix="reply")
-            if not form.is_valid():
-                raise ValidationError(_("Write the answer."))
-            after = form.cleaned_data["after"]
-            services.ticket_reply(actor=user, ticket=ticket, body=form.cleaned_data["body"],
-                                  files=_files(form), wait_for_requester=after == "wait",
-                                  resolve=after == "resolve")
-            done = _("The answer has been recorded and e-mailed to the requester.")
-        elif action == "note":
-            form = forms.NoteForm(request.POST, request.FILES, prefix="note")
-            if not form.is_valid():
-                raise ValidationError(_("Write the note."))
-            services.ticket_note(actor=user, ticket=ticket, body=form.cleaned_data["body"],
-                                 files=_files(form))
-        elif action == "assign":
-            form = forms.AssignForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("Choose a helpdesk officer."))
-            services.ticket_assign(actor=user, ticket=ticket,
-                                   assignee=form.cleaned_data["assignee"])
-        elif action == "take":
-            services.ticket_assign(actor=user, ticket=ticket, assignee=user)
-        elif action == "priority":
-            form = forms.PriorityForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("Choose a priority."))
-            services.ticket_set_priority(actor=user, ticket=ticket,
-                                         priority=form.cleaned_data["priority"])
-        elif action == "wait":
-            services.ticket_wait(actor=user, ticket=ticket)
-        elif action == "resume":
-            services.ticket_resume(actor=user, ticket=ticket)
-        elif action == "resolve":
-            services.ticket_resolve(actor=user, ticket=ticket)
-        elif action == "reopen":
-            services.ticket_reopen(actor=user, ticket=ticket)
-        elif action == "close":
-            services.ticket_close(actor=user, ticket=ticket)
-        elif action == "merge":
-            form = forms.MergeForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("Enter the number of the ticket to merge into."))
-            into = tickets_for_desk(user).filter(
-                number__iexact=form.cleaned_data["into"].strip()).first()
-            if into is None:
-                raise ValidationError(_("No ticket has this number."))
-            services.ticket_merge(actor=user, ticket=ticket, into=into)
-            messages.success(request, _("Merged into %(number)s.") % {"number": into.number})
-            return redirect("helpdesk:desk_ticket", pk=into.pk)
-        elif action == "lkpp":
-            form = forms.LkppForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("Enter LKPP's reference number and what was sent."))
-            services.ticket_escalate_lkpp(actor=user, ticket=ticket,
-                                          reference=form.cleaned_data["reference"],
-                                          summary=form.cleaned_data["summary"])
+    form: Any = None
+    key = ""
+    if action in DESK_FORMS:
+        form_class, prefix, key = DESK_FORMS[action]
+        form = form_class(request.POST, request.FILES, prefix=prefix or None)
+    errors: list[str] = []
+    if form is None or form.is_valid():
+        try:
+            done, shown = _run_desk_action(user, ticket, action, form)
+        except FileRejected as exc:
+            form.add_error("attachment", exc.messages)
+        except ValidationError as exc:
+            if form is not None:
+                add_service_errors(form, exc)
+            else:
+                errors = exc.messages
         else:
-            raise Http404
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, done)
-    return redirect("helpdesk:desk_ticket", pk=ticket.pk)
+            messages.success(request, done)
+            return redirect("helpdesk:desk_ticket", pk=shown)
+    bound: dict[str, Any] = {"action_errors": errors}
+    if form is not None:
+        bound[key] = form
+    return _desk_refused(request, user, pk, bound=bound)
 
 
 @perm_required(Perm.HANDLE_TICKETS)
 @require_POST
 def lkpp_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record LKPP's status or answer; a refusal re-renders the ticket page with the form."""
     user = request_user(request)
     escalation = get_object_or_404(
         LkppEscalation.objects.filter(ticket__in=tickets_for_desk(user)), pk=pk)
-    form = forms.LkppUpdateForm(request.POST)
+    form = forms.LkppUpdateForm(request.POST, auto_id=f"lkpp-{escalation.pk}-%s")
     if form.is_valid():
         try:
             services.lkpp_escalation_update(actor=user, escalation=escalation,
                                             status=form.cleaned_data["status"],
                                             answer=form.cleaned_data["answer"])
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The LKPP status has been recorded."))
-    return redirect("helpdesk:desk_ticket", pk=escalation.ticket_id)
+            return redirect("helpdesk:desk_ticket", pk=escalation.ticket_id)
+    return _desk_refused(request, user, escalation.ticket_id,
+                         escalation_forms={escalation.pk: form})
 
 
 @perm_required(Perm.HANDLE_TICKETS)
