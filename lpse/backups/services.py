@@ -197,10 +197,23 @@ def _finish(*, run: BackupRun, actor: User | None, status: str, error: str,
     return run
 
 
+def backup_start_problem() -> str | None:
+    """Why a backup cannot start as configured (translated, says what to set), or None."""
+    if not keys.configured_recipients():
+        return _("Backups are not configured: there is no backup public key. Generate a key "
+                 "pair with \"python manage.py backup_keygen\", keep the private key offline "
+                 "and put the public key (age1…) in the BACKUP_RECIPIENTS setting of the "
+                 "server's environment, then restart the portal.")
+    return None
+
+
 def backup_request(*, actor: User) -> BackupRun | None:
     """An administrator asks for a backup now: it runs in the task worker."""
     from lpse.backups.jobs import backup_now
 
+    problem = backup_start_problem()
+    if problem is not None:
+        raise ValidationError(problem, code="not_configured")
     if BackupRun.objects.filter(status=BackupRun.Status.RUNNING).exists():
         raise BackupBusy(_("A backup is already running; wait for it to finish."), code="busy")
     audit_record(action="backups.backup_requested", actor=actor,

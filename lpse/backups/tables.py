@@ -36,6 +36,12 @@ class BackupRunTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle"}
         order_by = "-started_at"
 
+    def render_trigger(self, value: str, record: BackupRun) -> str:
+        """The person who started a run by hand, by name; otherwise how it started."""
+        if record.started_by is not None:
+            return record.started_by.full_name or record.started_by.username
+        return str(record.get_trigger_display())
+
 
 class BackupRunFilter(SearchFilterSet):
     search_fields = ("archive_name", "error")

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from lpse.accounts.access import PermRequiredMixin, perm_required, request_user
 from lpse.accounts.roles import Perm
-from lpse.backups import destinations, keys, selectors, services
+from lpse.backups import destinations, errors, keys, selectors, services
 from lpse.backups.drills import NO_SEALED_BIDS, drill_checks
 from lpse.backups.models import BackupRun, DrillRun
 from lpse.backups.tables import BackupRunFilter, BackupRunTable, DrillRunFilter, DrillRunTable
@@ -57,14 +57,16 @@ class RunListView(PermRequiredMixin, FilteredTableView):
         context["config"] = _configuration()
         context["recent_drills"] = selectors.drill_runs_visible_to(
             request_user(self.request))[:3]
+        context["start_problem"] = services.backup_start_problem()
         return context
 
 
 @perm_required(Perm.VIEW_BACKUPS)
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(selectors.backup_runs_visible_to(request_user(request)), pk=pk)
-    return render(request, "backups/run_detail.html", {"run": run,
-                                                       "copies": run.copies.all()})
+    copies = [(copy, errors.explain(copy.error)) for copy in run.copies.all()]
+    return render(request, "backups/run_detail.html", {
+        "run": run, "copies": copies, "explanations": errors.explain(run.error)})
 
 
 @perm_required(Perm.VIEW_BACKUPS)

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from email import policy
-from email.parser import BytesParser
+from email.parser import BytesHeaderParser, BytesParser
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 OUTBOX_BACKEND = "lpse.core.mail.OutboxEmailBackend"
+#: How much of an outbox file is read to search its headers (the headers come first).
+HEADER_READ_BYTES = 16 * 1024
 
 
 def _default_mailer() -> dict[str, Any]:
@@ -127,25 +129,45 @@ def _sent_at(header: Any) -> datetime | str:
     return str(header or "")
 
 
-def read_outbox(limit: int = 200) -> list[dict[str, Any]]:
-    """Messages in the development outbox, newest first."""
+def _outbox_message(path: Path) -> dict[str, Any]:
+    parsed = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+    body_part = parsed.get_body(preferencelist=("plain", "html"))
+    return {
+        "id": path.stem,
+        "subject": str(parsed["subject"] or ""),
+        "to": str(parsed["to"] or ""),
+        "date": _sent_at(parsed["date"]),
+        "body": body_part.get_content() if body_part is not None else "",
+        "attachments": [part.get_filename() for part in parsed.iter_attachments()],
+    }
+
+
+def outbox_paths(query: str = "") -> list[Path]:
+    """The outbox's message files, newest first; with `query`, only those whose recipient or
+    subject contains it (case-insensitive; only the headers are read)."""
     directory = outbox_directory()
     if not directory.is_dir():
         return []
-    messages = []
-    for path in sorted(directory.glob("*.eml"), reverse=True)[:limit]:
-        parsed = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
-        body_part = parsed.get_body(preferencelist=("plain", "html"))
-        messages.append(
-            {
-                "id": path.stem,
-                "subject": str(parsed["subject"] or ""),
-                "to": str(parsed["to"] or ""),
-                "date": _sent_at(parsed["date"]),
-                "body": body_part.get_content() if body_part is not None else "",
-                "attachments": [
-                    part.get_filename() for part in parsed.iter_attachments()
-                ],
-            }
-        )
-    return messages
+    paths = sorted(directory.glob("*.eml"), reverse=True)
+    needle = query.strip().casefold()
+    if not needle:
+        return paths
+    parser = BytesHeaderParser(policy=policy.default)
+    found = []
+    for path in paths:
+        with path.open("rb") as handle:
+            headers = parser.parsebytes(handle.read(HEADER_READ_BYTES))
+        text = f"{headers['to'] or ''} {headers['subject'] or ''}".casefold()
+        if needle in text:
+            found.append(path)
+    return found
+
+
+def outbox_messages(paths: Sequence[Path]) -> list[dict[str, Any]]:
+    """The messages of these outbox files (e.g. one page of `outbox_paths()`)."""
+    return [_outbox_message(path) for path in paths]
+
+
+def read_outbox(limit: int = 200) -> list[dict[str, Any]]:
+    """Messages in the development outbox, newest first."""
+    return outbox_messages(outbox_paths()[:limit])

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -74,11 +75,21 @@ def document_verify(request: HttpRequest, document_id: uuid.UUID) -> HttpRespons
     )
 
 
+#: Messages per page of /outbox/.
+OUTBOX_PER_PAGE = 50
+
+
 @perm_required(Perm.VIEW_OUTBOX)
 def outbox(request: HttpRequest) -> HttpResponse:
     if not mail.outbox_enabled():
         raise Http404
-    return render(request, "core/outbox.html", {"messages_sent": mail.read_outbox()})
+    query = request.GET.get("q", "").strip()[:200]
+    paths = mail.outbox_paths(query)
+    page = Paginator(paths, OUTBOX_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "core/outbox.html", {
+        "messages_sent": mail.outbox_messages(list(page.object_list)), "page": page,
+        "total": len(paths), "query": query,
+    })
 
 
 @perm_required(Perm.MANAGE_CALENDAR)

@@ -124,7 +124,7 @@ def evaluate(key: str, cache: dict[str, Any] | None = None) -> Outcome:
     if key == "backup":
         report = _capacity(cache)
         check = next(c for c in report["checks"] if c["key"] == hooks.LAST_VERIFIED_BACKUP)
-        evidence = {"text": check["text"], "level": check["level"], "value": check["value"]}
+        evidence = {"text": check["text"], "level": check["level"], "age_hours": check["value"]}
         if check["level"] == hooks.UNKNOWN:
             return None, evidence, ""
         if check["level"] == hooks.OK:

@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.template import loader
@@ -118,8 +119,11 @@ def maintenance_response(request: HttpRequest, window: Any) -> HttpResponse:
              "message": window.message}, status=503)
     else:
         # Rendered without the context processors: nothing but the window is needed.
+        # The helpdesk serves in and out of working hours: its phone and e-mail are shown.
         body = loader.get_template("503.html").render(
-            {"window": window, "request_path": request.path})
+            {"window": window, "request_path": request.path,
+             "helpdesk_phone": settings.LPSE_UNIT_PHONE,
+             "helpdesk_email": settings.LPSE_UNIT_EMAIL})
         response = HttpResponse(body, status=503)
     response["Retry-After"] = str(seconds)
     response["Cache-Control"] = "no-store"

@@ -350,6 +350,10 @@ def _invalidate_maintenance() -> None:
     cache.delete(MAINTENANCE_CACHE_KEY)
 
 
+#: How far in the past a new window may start (the minute being typed in).
+SCHEDULE_GRACE = timedelta(minutes=1)
+
+
 @transaction.atomic
 def maintenance_schedule(
     *, actor: User, title: str, message: str, starts_at: datetime, ends_at: datetime
@@ -358,8 +362,15 @@ def maintenance_schedule(
     stages overlap it."""
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("The end must be after the start.")})
-    if ends_at <= timezone.now():
+    now = timezone.now()
+    if ends_at <= now:
         raise ValidationError({"ends_at": _("The window is already over.")})
+    # Announced ahead (participants are told before it starts); the grace covers the current
+    # minute typed into a field without seconds.
+    if starts_at < now - SCHEDULE_GRACE:
+        raise ValidationError({"starts_at": _(
+            "The start has already passed: a maintenance window is announced ahead. Choose a "
+            "start in the future.")})
     window = MaintenanceWindow(title=title, message=message, starts_at=starts_at,
                                ends_at=ends_at, created_by=actor)
     window.overlapping_deadlines = _deadlines_data(hooks.deadlines_between(starts_at, ends_at))

@@ -204,13 +204,14 @@ PROCEDURES: tuple[Procedure, ...] = (
                  "Ka.UPTD LPSE, Subbag. BPTI, Trainer", minutes("1 menit", 1, 1),
                  _("The trainer receives the assignment letter.")),
             Step("7", _("The trainer delivers the training (vendors: Wednesday and Thursday "
-                        "09:00–13:00; agencies: Monday, Tuesday and Friday 09:00–15:00)."),
+                        "09:00–13:00; agencies: Monday, Tuesday and Friday or another day "
+                        "09:00–15:00)."),
                  "Trainer",
                  Standard("Rekanan: Rabu dan Kamis 09.00-13.00; Admin Agency, PPK, panitia: "
-                          "Senin, Selasa, Jum'at 09.00-15.00",
+                          "Senin, Selasa, Jum'at atau hari lain 09.00-15.00",
                           meaning="Vendors: Wednesday and Thursday 09:00–13:00; agency "
                                   "administrators, PPK, committees: Monday, Tuesday, Friday "
-                                  "09:00–15:00"), ""),
+                                  "or another day 09:00–15:00"), ""),
         ),
     ),
     Procedure(

@@ -22,8 +22,9 @@ class SecurityEventTable(tables.Table):
     object_repr = tables.Column(verbose_name=_("Subject"))
     ip_address = tables.Column(verbose_name=_("IP address"))
     data = tables.TemplateColumn(
-        '{% for k, v in record.data.items %}<span class="me-2"><span class="text-muted">{{ k }}:'
-        '</span> {{ v|truncatechars:80 }}</span>{% endfor %}',
+        '{% load operations %}{% for label, value in record.data|evidence_rows %}'
+        '<span class="me-2"><span class="text-muted">{{ label }}:</span> '
+        '{{ value|truncatechars:80 }}</span>{% endfor %}',
         verbose_name=_("Details"), orderable=False,
     )
 

@@ -71,7 +71,7 @@ def schedule_problems(
             "start": window.start.strftime("%H:%M"), "end": window.end.strftime("%H:%M")}))
     if capacity > room.capacity:
         problems.append(Problem("capacity", _(
-            "The room %(room)s has %(seats)s seats; %(wanted)s are planned.") % {
+            "%(room)s has %(seats)s seats; %(wanted)s are planned.") % {
             "room": room.name, "seats": room.capacity, "wanted": capacity}))
     clashes = TrainingSession.objects.filter(
         starts_at__lt=ends_at, ends_at__gt=starts_at, status=TrainingSession.Status.SCHEDULED)

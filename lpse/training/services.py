@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -239,6 +239,13 @@ def session_schedule(
     if request is not None:
         request.status = TrainingRequest.Status.SCHEDULED
         _save(request, "status")
+    if request is not None:
+        # Step 3's standard is "immediately after the disposition": its time runs from the
+        # disposition (the step's input), as the SOP report measures it, not from the moment
+        # the form was opened.
+        disposed = (request.steps.filter(step=TrainingStep.Step.DISPOSED)
+                    .order_by("-finished_at").values_list("finished_at", flat=True).first())
+        started_at = disposed or started_at
     _step(TrainingStep.Step.SCHEDULED, actor=actor, started_at=started_at, request=request,
           session=session, note=", ".join(p.code for p in problems))
     if problems:
@@ -269,6 +276,12 @@ def session_cancel(*, actor: User, session: TrainingSession, reason: str) -> Tra
 # --- Steps 4–5: the reply letter -----------------------------------------------------------
 
 
+def day_and_date(day: date) -> str:
+    """The day and date as a letter writes them, in the active language: "Selasa, 22
+    Desember 2026"."""
+    return formats.date_format(day, "l, j F Y")
+
+
 def _reply_letter_pdf(request: TrainingRequest, session: TrainingSession,
                       head: User) -> PdfDocument:
     start, end = to_wib(session.starts_at), to_wib(session.ends_at)
@@ -284,7 +297,7 @@ def _reply_letter_pdf(request: TrainingRequest, session: TrainingSession,
         "unit will hold the training on the SPSE application as follows:") % {
         "contact": request.contact_name})
     doc.key_values([
-        (_("Day and date"), format_date_id(start.date())),
+        (_("Day and date"), day_and_date(start.date())),
         (_("Time"), f"{start:%H:%M}–{end:%H:%M} WIB"),
         (_("Place"), f"{session.room.name}, {session.room.location or settings.LPSE_UNIT_NAME}"),
         (_("Participants"), _("at most %(n)s persons") % {"n": session.capacity}),
@@ -342,7 +355,7 @@ def _assignment_pdf(session: TrainingSession, trainer: User, head: User) -> PdfD
     rows: list[tuple[str, object]] = [
         (_("Training"), session.title),
         (_("Participants"), session.get_audience_display()),
-        (_("Day and date"), format_date_id(start.date())),
+        (_("Day and date"), day_and_date(start.date())),
         (_("Time"), f"{start:%H:%M}–{end:%H:%M} WIB"),
         (_("Place"), session.room.name),
     ]

@@ -21,6 +21,7 @@ from lpse.accounts.access import PermRequiredMixin, perm_required, request_user
 from lpse.accounts.models import User
 from lpse.accounts.roles import Perm, has_perm
 from lpse.core.calendar import WIB, localdate_wib
+from lpse.core.documents import can_read_document
 from lpse.core.forms import add_service_errors
 from lpse.core.tables import FilteredTableView
 from lpse.training import forms, services
@@ -279,6 +280,9 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cancel_form": forms.CancelForm() if has_perm(user, Perm.MANAGE_TRAINING)
         and session.status == TrainingSession.Status.SCHEDULED else None,
         "seats_taken": session.participants.count(),
+        # The surat tugas for whoever may read it (the head, staff, the assigned trainer).
+        "can_read_assignment": session.assignment_letter is not None
+        and can_read_document(user, session.assignment_letter),
     })
 
 
@@ -454,10 +458,18 @@ def training_calendar(request: HttpRequest) -> HttpResponse:
              for week in month_calendar.Calendar().monthdatescalendar(first.year, first.month)]
     previous = (first - timedelta(days=1)).replace(day=1)
     following = last + timedelta(days=1)
+    open_sessions = list(open_vendor_sessions()[:10])
+    # Link only the sessions this reader may open (the session page answers 404 otherwise).
+    shown = {s.pk for s in sessions} | {s.pk for s in open_sessions}
+    linkable = set(
+        sessions_visible_to(request_user(request)).filter(pk__in=shown)
+        .values_list("pk", flat=True)
+    ) if shown and request.user.is_authenticated else set()
     return render(request, "training/calendar.html", {
         "weeks": weeks, "first": first, "today": today,
+        "days": [(day, by_day[day]) for day in sorted(by_day)],
         "previous": f"{previous:%Y-%m}", "next": f"{following:%Y-%m}",
-        "open_sessions": open_vendor_sessions()[:10],
+        "open_sessions": open_sessions, "linkable": linkable,
     })
 
 

@@ -36,6 +36,14 @@ def health_label(name: str) -> str:
 
 
 @register.filter
+def evidence_rows(evidence: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """Checklist evidence or security-event data as (translated label, readable value)."""
+    from lpse.operations.evidence import evidence_rows as rows
+
+    return rows(evidence)
+
+
+@register.filter
 def evidence_value(value: Any) -> Any:
     """A value of a checklist item's evidence: moments (kept as ISO text) shown in WIB."""
     from lpse.core.templatetags.lpse import wib

@@ -26,7 +26,7 @@ def test_maintenance_mode_blocks_the_public_and_lets_administrators_through(new_
     admin = new_page()
     browser_login(admin, "sysadmin")
     admin.goto("/operations/maintenance/new/")
-    start = timezone.localtime() - timedelta(minutes=1)
+    start = timezone.localtime() + timedelta(minutes=2)
     admin.get_by_label("Judul").fill("Penggantian disk server")
     admin.get_by_label("Pesan kepada pengguna").fill("Disk server SPSE diganti.")
     admin.get_by_label("Mulai (WIB)").fill(start.strftime("%Y-%m-%dT%H:%M"))

@@ -152,5 +152,5 @@ def test_evidence_times_are_shown_in_wib(client_for):
     assert run.entries.get(item_code="1.a.1").evidence["at"] == checked.isoformat()
     html = client_for(make_user(Role.SYSADMIN)).get(
         f"/operations/checklists/{run.pk}/").content.decode()
-    assert f"at: {wib(checked)}" in html
+    assert wib(checked) in html
     assert checked.isoformat() not in html

@@ -49,6 +49,8 @@ def test_percentiles():
 
 def test_report_with_a_registered_source_and_not_recorded_rest():
     hooks.register_sop_source("3.4", "3", _email_change_cases)
+    # Every step of the catalogue has a source now; take one away to see "not recorded".
+    hooks.unregister_sop_source("6", "offsite")
     report = build_report(date(2026, 11, 1), date(2026, 11, 30))
     row = next(r for r in report.rows if (r.procedure.code, r.step.code) == ("3.4", "3"))
     assert row.recorded
@@ -83,13 +85,14 @@ def test_working_day_and_service_hour_standards():
 
 def test_views_and_exports(client_for):
     hooks.register_sop_source("3.4", "3", _email_change_cases)
+    hooks.unregister_sop_source("6", "offsite")
     head = make_user(Role.HEAD)
     client = client_for(head)
     response = client.get("/operations/sop-report/", {"start": "2026-11-01", "end": "2026-11-30"})
     assert response.status_code == 200
     html = response.content.decode()
     assert "EC-3" in html
-    assert "belum tercatat" in html
+    assert "belum tercatat" in html  # the step without a source
     response = client.get("/operations/sop-report.csv", {"start": "2026-11-01",
                                                          "end": "2026-11-30"})
     assert response["Content-Type"].startswith("text/csv")
