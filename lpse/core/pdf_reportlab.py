@@ -99,6 +99,14 @@ def _signatures(story: list[Flowable], signers: Sequence[tuple[str, str, str]],
             _p(ident, HEAD_3),
         ])
     block: list[Flowable] = []
+    # The closing paragraph goes with the signatures: a page that holds only signatures
+    # does not read as part of the document.
+    tail: list[Flowable] = []
+    while story and isinstance(story[-1], Spacer):
+        tail.insert(0, story.pop())
+    if story and isinstance(story[-1], Paragraph):
+        tail.insert(0, story.pop())
+    block.extend(tail)
     if place_date:
         block.append(_p(place_date))
     row = [[Table([[c] for c in cell]) for cell in cells]]

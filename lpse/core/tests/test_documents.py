@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import threading
 
 import pytest
@@ -154,3 +155,18 @@ def test_web_process_loads_reportlab_only_to_render() -> None:
                             env=env, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split() == ["True", "False", "False", "True", "b'%PDF-'"]
+
+
+def test_signatures_never_stand_alone_on_a_page() -> None:
+    """Whatever the length of the body, the closing paragraph is on the signatures' page."""
+    for count in range(16, 46, 2):
+        doc = PdfDocument(title="Berita Acara Uji")
+        for n in range(count):
+            doc.paragraph(f"Butir {n}: pemeriksaan dokumen dilakukan sesuai prosedur.")
+        doc.paragraph("Demikian berita acara ini dibuat untuk dipergunakan sebagaimana mestinya.")
+        doc.signatures([("Verifikator", "Dedi Kurniawan", "NIP 199001152014021002")],
+                       place_date="Sumedang, 25 November 2026")
+        pages = [page.extract_text() for page in PdfReader(io.BytesIO(doc.render())).pages]
+        signed = [text for text in pages if "Dedi Kurniawan" in text]
+        assert len(signed) == 1
+        assert "Demikian berita acara ini dibuat" in signed[0], (count, len(pages))
