@@ -90,6 +90,13 @@ class Alert(models.Model):
     def is_open(self) -> bool:
         return self.resolved_at is None
 
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language (stored: the site's language when raised)."""
+        from lpse.operations.alert_titles import alert_title
+
+        return alert_title(self)
+
 
 class ProbeResult(models.Model):
     """One self-probe of the public site: did the home page answer, and how fast."""

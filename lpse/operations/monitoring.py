@@ -127,6 +127,30 @@ def storage_label(name: str) -> str:
     return str(STORAGE_LABELS.get(name, name))
 
 
+#: The name of each capacity check: one place for the check and for its alert's title, which
+#: is shown in the reader's language (`lpse.operations.alert_titles`).
+CHECK_LABELS = {
+    "memory": gettext_lazy("Memory (RAM)"),
+    "database.size": gettext_lazy("Database size"),
+    "users": gettext_lazy("User table"),
+    "data_bytes": gettext_lazy("Data files (database and stored files)"),
+    "queue.depth": gettext_lazy("Task queue depth"),
+    "queue.age": gettext_lazy("Oldest waiting task"),
+    "clock_offset": gettext_lazy("Clock offset from the database server"),
+    hooks.LAST_VERIFIED_BACKUP: gettext_lazy("Last verified backup"),
+}
+
+
+def check_label(key: str) -> str:
+    """The name of the capacity check `key` in the active language."""
+    if key.startswith("disk."):
+        return _("Disk: %(name)s") % {"name": storage_label(key.removeprefix("disk."))}
+    if key in CHECK_LABELS:
+        return str(CHECK_LABELS[key])
+    provider = hooks.metric_providers().get(key)
+    return str(provider[0]) if provider else key
+
+
 # --- Storage, memory, database size ---------------------------------------------------------
 
 
@@ -159,7 +183,7 @@ def disk_checks() -> list[Check]:
         seen_devices.add((str(where), usage.total))
         percent = float(usage.percent)
         checks.append(Check(
-            key=f"disk.{name}", label=_("Disk: %(name)s") % {"name": storage_label(name)},
+            key=f"disk.{name}", label=check_label(f"disk.{name}"),
             text=_("%(percent)s used (%(free)s free of %(total)s) at %(path)s") % {
                 "percent": format_amount(percent, "%"), "free": human_bytes(usage.free),
                 "total": human_bytes(usage.total), "path": where,
@@ -179,7 +203,7 @@ def memory_check() -> Check:
     memory = psutil.virtual_memory()
     percent = float(memory.percent)
     return Check(
-        key="memory", label=_("Memory (RAM)"),
+        key="memory", label=check_label("memory"),
         text=_("%(percent)s used (%(available)s available of %(total)s)") % {
             "percent": format_amount(percent, "%"), "available": human_bytes(memory.available),
             "total": human_bytes(memory.total),
@@ -215,7 +239,7 @@ def database_size_check() -> Check:
     limits = thresholds()
     size = database_size()
     return Check(
-        key="database.size", label=_("Database size"), text=human_bytes(size),
+        key="database.size", label=check_label("database.size"), text=human_bytes(size),
         value=float(size), unit="bytes",
         level=level_for(size, limits["DATABASE_WARNING_BYTES"],
                         limits["DATABASE_CRITICAL_BYTES"]),
@@ -274,11 +298,11 @@ def growth_checks(now: datetime) -> list[Check]:
     user_growth = growth("users", users, now)
     data_growth = growth("data_bytes", files + db_size, now)
     return [
-        Check(key="users", label=_("User table"),
+        Check(key="users", label=check_label("users"),
               text=_("%(count)s users; %(growth)s") % {
                   "count": users, "growth": _growth_text(user_growth, lambda v: number(v, 0))},
               value=float(users), unit="rows", detail={"growth": user_growth}),
-        Check(key="data_bytes", label=_("Data files (database and stored files)"),
+        Check(key="data_bytes", label=check_label("data_bytes"),
               text=_("%(size)s; %(growth)s") % {
                   "size": human_bytes(files + db_size),
                   "growth": _growth_text(data_growth, human_bytes)},
@@ -309,7 +333,7 @@ def queue_checks(now: datetime) -> list[Check]:
     limits = thresholds()
     state = queue_state(now)
     return [
-        Check(key="queue.depth", label=_("Task queue depth"),
+        Check(key="queue.depth", label=check_label("queue.depth"),
               text=_("%(depth)s tasks waiting; %(failed)s failed in the last day") % {
                   "depth": state["depth"], "failed": state["failed_last_day"]},
               value=float(state["depth"]), unit="tasks",
@@ -317,7 +341,7 @@ def queue_checks(now: datetime) -> list[Check]:
                               limits["QUEUE_CRITICAL_DEPTH"]),
               warning=limits["QUEUE_WARNING_DEPTH"], critical=limits["QUEUE_CRITICAL_DEPTH"],
               detail=state),
-        Check(key="queue.age", label=_("Oldest waiting task"),
+        Check(key="queue.age", label=check_label("queue.age"),
               text=_("%(age)s minutes") % {"age": number(state["oldest_age_minutes"], 1)},
               value=float(state["oldest_age_minutes"]), unit="minutes",
               level=level_for(state["oldest_age_minutes"], limits["QUEUE_WARNING_AGE_MINUTES"],
@@ -379,7 +403,7 @@ def _clock_text(reading: ClockReading) -> str:
 
 def clock_check() -> Check:
     limits = thresholds()
-    label = _("Clock offset from the database server")
+    label = check_label("clock_offset")
     reading = clock_offset()
     if reading is None:
         return Check(key="clock_offset", label=label, text=_("not measured"), level=UNKNOWN)
@@ -401,7 +425,8 @@ def provided_checks(now: datetime) -> list[Check]:
     providers = hooks.metric_providers()
     checks: list[Check] = []
     if hooks.LAST_VERIFIED_BACKUP not in providers:
-        checks.append(Check(key=hooks.LAST_VERIFIED_BACKUP, label=_("Last verified backup"),
+        checks.append(Check(key=hooks.LAST_VERIFIED_BACKUP,
+                            label=check_label(hooks.LAST_VERIFIED_BACKUP),
                             text=_("not recorded"), level=UNKNOWN))
     for name, (label, provider) in sorted(providers.items()):
         try:
@@ -418,7 +443,7 @@ def provided_checks(now: datetime) -> list[Check]:
             level = worst([level, level_for(hours, limits["BACKUP_WARNING_HOURS"],
                                             limits["BACKUP_CRITICAL_HOURS"])])
         if name == hooks.LAST_VERIFIED_BACKUP:
-            label = str(_("Last verified backup"))
+            label = check_label(hooks.LAST_VERIFIED_BACKUP)
         checks.append(Check(
             key=name, label=label, text=reading.text, value=value,
             unit="hours" if name == hooks.LAST_VERIFIED_BACKUP else "", level=level,

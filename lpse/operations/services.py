@@ -21,6 +21,7 @@ from lpse.audit.services import audit_record
 from lpse.core import calendar
 from lpse.core.mail import send_mail_on_commit
 from lpse.operations import hooks, monitoring, security
+from lpse.operations.alert_titles import title_for_key
 from lpse.operations.checklist_catalogue import ITEMS_BY_CODE, items_for
 from lpse.operations.hooks import CRITICAL, WARNING
 from lpse.operations.models import (
@@ -50,8 +51,7 @@ def _notify_alert(alert: Alert) -> None:
     for admin in system_administrators():
         send_mail_on_commit(
             to=[admin.email], template="operations/email/alert",
-            context={"alert": alert, "name": admin.full_name or admin.username,
-                     "level": alert.get_level_display()},
+            context={"alert": alert, "name": admin.full_name or admin.username},
             language=admin.preferred_language,
         )
     alert.notified_at = timezone.now()
@@ -115,6 +115,12 @@ def alerts_resolve_except(*, source: str, keep: set[str], now: datetime | None =
     return count
 
 
+def _title(key: str) -> str:
+    title = title_for_key(key)
+    assert title is not None, key
+    return title
+
+
 # --- Capacity and database watch --------------------------------------------------------------
 
 
@@ -135,7 +141,7 @@ def capacity_check_run(*, now: datetime | None = None, record: bool = True) -> d
     samples = {(c["key"], ""): float(c["value"]) for c in report["checks"]
                if c["value"] is not None}
     crossed: set[str] = set()
-    with transaction.atomic():
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
         _record_samples(samples, now)
         for check in report["checks"]:
             if check["level"] not in (WARNING, CRITICAL):
@@ -144,7 +150,7 @@ def capacity_check_run(*, now: datetime | None = None, record: bool = True) -> d
             crossed.add(key)
             limit = check["critical"] if check["level"] == CRITICAL else check["warning"]
             alert_raise(key=key, source=Alert.Source.CAPACITY, level=check["level"],
-                        title=str(check["label"]), detail=check["text"],
+                        title=_title(key), detail=check["text"],
                         value=_fmt(check["value"], check["unit"]),
                         threshold=_fmt(limit, check["unit"]), now=now)
         alerts_resolve_except(source=Alert.Source.CAPACITY, keep=crossed, now=now)
@@ -172,7 +178,7 @@ def database_watch_run(*, now: datetime | None = None) -> dict[str, Any]:
                 crossed.add("database.hanging")
                 alert_raise(
                     key="database.hanging", source=Alert.Source.DATABASE, level=WARNING,
-                    title=_("Hanging transactions in the database"),
+                    title=_title("database.hanging"),
                     detail=", ".join(f"pid {s['pid']} ({s['state']})" for s in watch["hanging"]),
                     value=str(len(watch["hanging"])),
                     threshold=_("%(seconds)s seconds") % {
@@ -182,21 +188,21 @@ def database_watch_run(*, now: datetime | None = None) -> dict[str, Any]:
             if len(watch.get("lock_waits", [])) >= limits["LOCK_WAIT_WARNING"]:
                 crossed.add("database.lock_waits")
                 alert_raise(key="database.lock_waits", source=Alert.Source.DATABASE,
-                            level=WARNING, title=_("Sessions waiting for locks"),
+                            level=WARNING, title=_title("database.lock_waits"),
                             value=str(len(watch["lock_waits"])),
                             threshold=str(limits["LOCK_WAIT_WARNING"]), now=now)
             connections = watch.get("connections")
             if connections and connections["percent"] >= limits["CONNECTIONS_WARNING_PERCENT"]:
                 crossed.add("database.connections")
                 alert_raise(key="database.connections", source=Alert.Source.DATABASE,
-                            level=WARNING, title=_("Database connections nearly exhausted"),
+                            level=WARNING, title=_title("database.connections"),
                             value=f"{connections['total']}/{connections['max']}",
                             threshold=monitoring.format_amount(
                                 limits["CONNECTIONS_WARNING_PERCENT"], "%"), now=now)
             if watch.get("vendor") == "sqlite" and not watch.get("integrity_ok", True):
                 crossed.add("database.integrity")
                 alert_raise(key="database.integrity", source=Alert.Source.DATABASE,
-                            level=CRITICAL, title=_("SQLite integrity check failed"),
+                            level=CRITICAL, title=_title("database.integrity"),
                             detail="; ".join(watch["integrity"])[:2000], now=now)
             alerts_resolve_except(source=Alert.Source.DATABASE, keep=crossed, now=now)
     return watch
@@ -220,7 +226,7 @@ def security_scan(*, now: datetime | None = None) -> dict[str, int]:
                 alert_raise(
                     key=key, source=Alert.Source.SECURITY,
                     level=CRITICAL if counts[kind] >= 3 * limit else WARNING,
-                    title=_("Security events: %(kind)s") % {"kind": security.KINDS[kind]},
+                    title=_title(key),
                     detail=_("%(count)s in the last hour") % {"count": counts[kind]},
                     value=str(counts[kind]), threshold=_("%(limit)s per hour") % {"limit": limit},
                     now=now,
@@ -270,7 +276,7 @@ def probe_run(*, now: datetime | None = None) -> ProbeResult:
                                   prefix="health.site")
         else:
             alert_raise(key="health.site", source=Alert.Source.HEALTH, level=CRITICAL,
-                        title=_("The public site does not answer"),
+                        title=_title("health.site"),
                         detail=f"{url}: {status or ''} {error}".strip(), now=now)
     return result
 
@@ -287,7 +293,7 @@ def health_watch(*, now: datetime | None = None) -> dict[str, Any]:
                     key = f"health.{name}"
                     crossed.add(key)
                     alert_raise(key=key, source=Alert.Source.HEALTH, level=CRITICAL,
-                                title=_("Component down: %(name)s") % {"name": name},
+                                title=_title(key),
                                 detail=check["detail"], now=now)
             for alert in Alert.objects.filter(source=Alert.Source.HEALTH,
                                               resolved_at__isnull=True,

@@ -67,7 +67,8 @@ class AlertTable(tables.Table):
         '<span class="badge text-bg-{% if record.level == "critical" %}danger{% else %}warning'
         '{% endif %}">{{ record.get_level_display }}</span>', verbose_name=_("Level"))
     source = tables.Column(verbose_name=_("Source"))
-    title = tables.Column(verbose_name=_("Alert"))
+    title = tables.Column(verbose_name=_("Alert"), accessor="display_title",
+                          order_by=("title",))
     value = tables.Column(verbose_name=_("Measured"))
     threshold = tables.Column(verbose_name=_("Threshold"))
     last_seen_at = WibColumn(verbose_name=_("Last seen"))

@@ -229,3 +229,28 @@ def _indonesian_amounts() -> None:
     assert monitoring.format_amount(80.5, "%") == "80,5%"
     assert monitoring.format_amount(2.5 * 1024 ** 3, "bytes") == "2,5 GB"
     assert monitoring.format_thresholds(10, 60, "minutes") == "10 / 60 menit"
+
+
+def test_an_alert_reads_in_the_language_of_its_reader(
+        client_for, settings, smtp, django_capture_on_commit_callbacks):
+    """Stored in the site's language; each page and each administrator's e-mail shows the
+    title in the reader's language."""
+    make_user(Role.SYSADMIN, email="id@lpse.test")
+    make_user(Role.SYSADMIN, email="en@lpse.test", preferred_language="en")
+    used = psutil.disk_usage(str(settings.MEDIA_ROOT)).percent
+    settings.OPERATIONS = {**settings.OPERATIONS,
+                           "DISK_WARNING_PERCENT": math.floor(used) - 1,
+                           "DISK_CRITICAL_PERCENT": 100.0}
+    with django_capture_on_commit_callbacks(execute=True):
+        capacity_check_run()
+    alert = Alert.objects.get(key="capacity.disk.files", resolved_at__isnull=True)
+    assert alert.title == "Disk: berkas tersimpan"  # stored in the site's language
+    assert "Peringatan: Disk: berkas tersimpan" in str(smtp.to("id@lpse.test")[0]["Subject"])
+    english = str(smtp.to("en@lpse.test")[0]["Subject"])
+    assert "Warning: Disk: stored files" in english, english
+    client = client_for(make_user(Role.HEAD))
+    assert "Disk: berkas tersimpan" in client.get("/operations/").content.decode()
+    client.cookies["lpse_language"] = "en"
+    html = client.get("/operations/").content.decode()
+    assert "Disk: stored files" in html
+    assert "berkas tersimpan" not in html

@@ -292,7 +292,7 @@ def test_summary_is_never_all_well_beside_an_open_alert(client_for, settings, sm
         assert ("success", "semua baik") in _summary_badges(client.get(page).content.decode())
 
     alert_raise(key="capacity.queue.depth", source=Alert.Source.CAPACITY, level="warning",
-                title="Antrean tugas panjang")
+                title="Panjang antrean tugas")
     for page in ("/operations/", "/dashboard/"):
         badges = _summary_badges(client.get(page).content.decode())
         assert ("warning", "ada peringatan") in badges
@@ -308,7 +308,7 @@ def test_summary_is_never_all_well_beside_an_open_alert(client_for, settings, sm
         assert "Situs publik tidak menjawab" in html
     # Critical alerts are listed first on the dashboard.
     html = client.get("/operations/").content.decode()
-    assert html.index("Situs publik tidak menjawab") < html.index("Antrean tugas panjang")
+    assert html.index("Situs publik tidak menjawab") < html.index("Panjang antrean tugas")
 
 
 def test_dashboard_shows_the_heartbeat_and_components_in_wib_and_indonesian(
