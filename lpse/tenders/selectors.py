@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -413,8 +413,10 @@ def questions_of(tender: Tender) -> QuerySet[Question]:
 
 
 def evaluations_of(tender: Tender) -> QuerySet[Evaluation]:
+    """The ranked bids by rank, then the others by offer (on every database: NULL ranks
+    sort first on SQLite and last on PostgreSQL unless told)."""
     return tender.evaluations.select_related("participant__vendor").order_by(
-        "rank", "offer_amount", "pk")
+        F("rank").asc(nulls_last=True), "offer_amount", "pk")
 
 
 def qualification_submissions_of(tender: Tender) -> QuerySet[QualificationSubmission]:

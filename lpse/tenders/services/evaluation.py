@@ -40,7 +40,7 @@ from lpse.tenders.models import (
     Tender,
 )
 from lpse.tenders.schedule import award_windows, objection_answer_due
-from lpse.tenders.selectors import public_list_changed
+from lpse.tenders.selectors import evaluations_of, public_list_changed
 from lpse.tenders.services.changes import schedule_reopen
 from lpse.tenders.services.common import (
     issuer_of,
@@ -223,9 +223,9 @@ def evaluation_failure(tender: Tender, evaluation: Evaluation) -> tuple[str, str
 def _knockout_errors(tender: Tender, evaluation: Evaluation, values: dict[str, Any]
                      ) -> dict[str, str]:
     """Check the evaluation as it would be after `values` against the knockout system: every
-    failed step has its reason; the steps after a failed one are not evaluated (refused when
-    `values` sets them, cleared in `values` when only stored); a price above the HPS (pagu)
-    does not pass. Returns the errors per field."""
+    failed step has its reason; the steps after a failed or a not yet evaluated one are not
+    evaluated (refused when `values` sets them, cleared in `values` when only stored); a
+    price above the HPS (pagu) does not pass. Returns the errors per field."""
     def after(field: str) -> Any:
         return values[field] if field in values else getattr(evaluation, field)
 
@@ -241,22 +241,28 @@ def _knockout_errors(tender: Tender, evaluation: Evaluation, values: dict[str, A
             return ("technical_score", "technical_passed")
         return (f"{step}_passed",)
 
-    failed = None
+    failed = pending = None
     for step in evaluation_steps(tender):
-        if failed is not None:
+        if failed is not None or pending is not None:
             if all(after(field) is None for field in fields_of(step)):
                 continue
             explicit = [field for field in fields_of(step) if values.get(field) is not None]
-            if explicit:
+            if explicit and failed is not None:
                 errors[explicit[0]] = _("Not evaluated under the knockout system (sistem "
                                         "gugur): the bid failed an earlier step (%(step)s). "
                                         "Choose “Not evaluated”.") % {
                                             "step": step_label(failed)}
+            elif explicit and pending is not None:
+                errors[explicit[0]] = _("The knockout system (sistem gugur) evaluates the "
+                                        "steps in order: %(step)s first.") % {
+                                            "step": step_label(pending)}
             else:
                 values.update(dict.fromkeys(fields_of(step)))
             continue
         if after(f"{step}_passed") is False:
             failed = step
+        elif after(f"{step}_passed") is None:
+            pending = step
     price = after("corrected_price")
     price = evaluation.offer_amount if price is None else price
     if after("price_passed") is True and price is not None and price > price_limit(tender) \
@@ -345,10 +351,7 @@ def evaluation_minutes_issue(*, actor: User, tender: Tender) -> IssuedDocument:
         raise ValidationError(_("Determine the winner first."))
     if evaluation_minutes_of(tender) is not None:
         raise ValidationError(_("The evaluation minutes have already been issued."))
-    # The ranked bids first (by rank), then the others by offer (NULL ranks sort first on
-    # some databases).
-    evaluations = sorted(tender.evaluations.select_related("participant__vendor"),
-                         key=lambda e: (e.rank is None, e.rank or 0, e.offer_amount, e.pk))
+    evaluations = list(evaluations_of(tender))
     reevaluation = tender.reevaluations.select_related("replaces").last()
     doc = pdfs.evaluation_minutes(
         tender, evaluations,

@@ -147,6 +147,22 @@ def test_no_step_is_evaluated_after_a_failed_one(clock):
     assert (saved.price_passed, saved.qualification_passed, saved.rank) == (None, None, None)
 
 
+def test_the_steps_are_evaluated_in_order(clock):
+    """A step cannot pass or fail while an earlier one is not evaluated yet."""
+    _tender, (a,), member = _opened(clock, ["900000000"])
+    errors = _errors(lambda: _record(member, a, administrative_passed=None,
+                                     technical_passed=True, price_passed=True))
+    assert set(errors) == {"technical_passed", "price_passed"}
+    assert errors["technical_passed"] == [
+        "The knockout system (sistem gugur) evaluates the steps in order: Administrative "
+        "evaluation first."]
+    saved = _record(member, a, administrative_passed=True, technical_passed=True)
+    assert (saved.administrative_passed, saved.technical_passed) == (True, True)
+    # Setting an earlier step back to "not evaluated" clears what was recorded after it.
+    saved = _record(member, a, administrative_passed=None)
+    assert (saved.technical_passed, saved.price_passed) == (None, None)
+
+
 def test_a_later_failure_clears_the_steps_recorded_after_it(clock):
     _tender, (a, b), member = _opened(clock, ["900000000", "920000000"])
     _record(member, a, **PASS_ALL)
@@ -356,3 +372,16 @@ def test_the_demo_tenders_obey_the_knockout_system():
             assert getattr(ev, f"{steps[failed]}_notes").strip()
         if ev.price_passed:
             assert ev.evaluated_price <= ev.tender.owner_estimate
+
+
+def test_results_list_the_ranked_bids_first_on_every_database(clock):
+    from lpse.tenders.selectors import evaluations_of
+
+    tender, (cheap, dear), member = _opened(clock, ["800000000", "900000000"])
+    _record(member, cheap, administrative_passed=False,
+            administrative_notes="Jaminan penawaran tidak ada.")
+    _record(member, dear, administrative_passed=True, technical_passed=True, price_passed=True,
+            qualification_passed=True)
+    ordered = list(evaluations_of(tender))
+    assert [e.participant_id for e in ordered] == [dear.pk, cheap.pk]
+    assert (ordered[0].rank, ordered[1].rank) == (1, None)

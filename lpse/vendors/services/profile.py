@@ -250,7 +250,7 @@ def vendor_licence_save(
 def _licence_text(licence: BusinessLicence) -> str:
     from lpse.vendors.documents import licence_fields_text
 
-    until = licence.valid_until.isoformat() if licence.valid_until else "-"
+    until = f"{licence.valid_until:%d-%m-%Y}" if licence.valid_until else "-"
     fields = licence_fields_text(licence) if licence.pk else ""
     return f"{licence.get_kind_display()} {licence.number} (s.d. {until}) {fields}".strip()
 
