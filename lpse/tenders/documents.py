@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -96,9 +97,10 @@ def clarification_minutes(tender: Tender, questions: Sequence[Question]) -> PdfD
     doc = PdfDocument(title=_("MINUTES OF THE CLARIFICATION (BERITA ACARA PEMBERIAN "
                               "PENJELASAN)"))
     window = tender.stage_window("clarification")  # type: ignore[arg-type]
-    doc.paragraph(_("On this day the committee %(committee)s held the clarification of the "
-                    "tender below through the e-procurement system.")
-                  % {"committee": tender.committee.name})
+    doc.paragraph(_("On this day, %(day)s, the committee %(committee)s held the clarification "
+                    "of the tender below through the e-procurement system.")
+                  % {"day": formats.date_format(localdate_wib(), "l, j F Y"),
+                     "committee": tender.committee.name})
     facts = _tender_facts(tender)
     if window is not None:
         facts.append((_("Clarification period"),

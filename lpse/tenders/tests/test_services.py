@@ -240,6 +240,16 @@ def test_questions_only_during_clarification_and_answers_reach_everyone(
     document = services.clarification_minutes_issue(actor=member, tender=tender)
     assert document.letter_type == "tenders.ba_clarification"
     assert document.file.content_type == "application/pdf"
+    from django.utils import formats
+    from pypdf import PdfReader
+
+    from lpse.core.calendar import localdate_wib
+    from lpse.core.files import open_stored
+
+    text = " ".join(p.extract_text() for p in PdfReader(open_stored(document.file)).pages)
+    text = " ".join(text.split())
+    assert f"On this day, {formats.date_format(localdate_wib(), 'l, j F Y')}," in text
+    assert f"/{tender.agency.code}/" in document.number  # the agency's letter
     with pytest.raises(ValidationError, match="minutes have been issued"):
         services.question_answer(actor=member, question=question, answer="Ralat")
 
