@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lpse.core.files import JPEG, PDF, PNG, ZIP, FilePolicy, megabytes, sniff_type
 from lpse.core.models import Holiday
+from lpse.core.numbers import parse_decimal_id
 
 _EXTENSIONS = {PDF: ".pdf", JPEG: ".jpg,.jpeg", PNG: ".png", ZIP: ".zip"}
 
@@ -72,3 +73,17 @@ class DocumentCheckForm(forms.Form):
         label=_("Your copy of the PDF"),
         help_text=_("The file is compared by its SHA-256 fingerprint and is not kept."),
     )
+
+
+class RupiahField(forms.DecimalField):
+    """An amount typed the Indonesian way ("1.000.000", "1.000.000,50", "Rp 1.000.000") or
+    plainly ("1000000"); a text input, since a number input refuses the dots."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            parsed = parse_decimal_id(value)
+            if parsed is not None:
+                return super().to_python(str(parsed))
+        return super().to_python(value)

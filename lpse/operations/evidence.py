@@ -80,19 +80,16 @@ BYTE_KEYS = {"database", "files"}
 
 
 def label(key: str) -> str:
-    """The label of an evidence key: known keys, /health/ components, security kinds, disks."""
+    """The label of an evidence key: known keys, /health/ components, security kinds,
+    capacity checks."""
     if key in LABELS:
         return str(LABELS[key])
     if key in monitoring.HEALTH_LABELS:
         return monitoring.health_label(key)
     if key in security.KINDS:
         return str(security.KINDS[key])
-    if key.startswith("disk."):
-        return _("Disk: %(name)s") % {"name": monitoring.storage_label(key.removeprefix("disk."))}
-    if key == "memory":
-        return _("Memory (RAM)")
-    if key == "last_verified_backup":
-        return _("Last verified backup")
+    if key.startswith("disk.") or key in monitoring.CHECK_LABELS:
+        return monitoring.check_label(key)
     return key.replace("_", " ").capitalize()
 
 

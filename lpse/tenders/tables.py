@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 import django_filters
 import django_tables2 as tables
 from django.db.models import QuerySet
@@ -51,6 +53,22 @@ class TenderTable(tables.Table):
     def render_stage(self, record: Tender) -> str:
         stage = record.current_stage() if record.published_at else None
         return str(stage.label) if stage else "—"
+
+
+
+class WorkspaceTenderTable(TenderTable):
+    """A tender that is not running (draft, failed, cancelled, completed) shows its status
+    instead of a stage, and an upload deadline only while it runs: a draft's or an ended
+    tender's date would read as a deadline bidders still have."""
+
+    def render_stage(self, record: Tender) -> str:
+        if not record.is_running:
+            return format_html('<span class="text-body-secondary">{}</span>',
+                               record.get_status_display())
+        return super().render_stage(record)
+
+    def render_upload_ends_at(self, value: datetime, record: Tender) -> str:
+        return wib(value) if record.is_running else "—"
 
 
 class TenderFilter(SearchFilterSet):

@@ -8,9 +8,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -27,6 +26,7 @@ from lpse.bids.envelopes import envelope_count, envelope_label, price_envelope
 from lpse.bids.models import Bid, BidFile, BidSegment, Receipt, TenderKey
 from lpse.core.calendar import to_wib
 from lpse.core.files import display_name
+from lpse.core.numbers import parse_decimal_id
 from lpse.tenders.access import access_participant
 from lpse.tenders.models import Participant, Tender
 from lpse.tenders.services.prequalification import bid_problem
@@ -296,34 +296,6 @@ def bid_file_complete(*, actor: User, file: BidFile, sha256: str, md5: str) -> B
 
 
 # --- Submission, receipt, withdrawal ---------------------------------------------------------
-
-
-#: Indonesian notation: dots group thousands, a comma starts the (at most two) decimals.
-_GROUPED = re.compile(r"\d{1,3}(\.\d{3})+(,\d+)?")
-_PLAIN = re.compile(r"\d+([.,]\d+)?")
-
-
-def parse_decimal_id(raw: Any) -> Decimal | None:
-    """A number as typed in Indonesia: "3.200.000.000", "3.200.000.000,50", "3200000000,5",
-    optionally with "Rp" and spaces; also the plain machine form "3200000000.50" (a single
-    dot followed by one or two digits, which cannot be a thousands group). None when the
-    text is no such number. "1.000" is one thousand (a group), never one."""
-    text = str(raw if raw is not None else "").strip().replace("\u00a0", "").replace(" ", "")
-    if text[:2].lower() == "rp":
-        text = text[2:].lstrip(".")
-    if _GROUPED.fullmatch(text):
-        text = text.replace(".", "").replace(",", ".")
-    elif _PLAIN.fullmatch(text):
-        if "." in text and len(text.split(".")[1]) == 3:
-            text = text.replace(".", "")  # "1.000": one thousand
-        else:
-            text = text.replace(",", ".")
-    else:
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return None
 
 
 def parse_amount(raw: Any) -> Decimal:

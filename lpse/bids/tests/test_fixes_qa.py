@@ -21,7 +21,7 @@ from lpse.accounts.roles import Role
 from lpse.accounts.tests.factories import make_user
 from lpse.bids import pdfs, services
 from lpse.bids.models import Bid
-from lpse.bids.services.upload import UploadRefused, parse_amount, parse_decimal_id
+from lpse.bids.services.upload import UploadRefused, parse_amount
 from lpse.bids.tests.factories import (
     committed,
     in_opening,
@@ -33,6 +33,7 @@ from lpse.bids.tests.factories import (
     upload_bid,
 )
 from lpse.core.calendar import localdate_wib
+from lpse.core.numbers import parse_decimal_id
 from lpse.core.templatetags.lpse import wib
 from lpse.tenders.tests.factories import join, make_vendor
 from lpse.vendors.models import BlacklistEntry, Vendor

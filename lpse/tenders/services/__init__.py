@@ -57,6 +57,7 @@ from lpse.tenders.services.prequalification import (
     shortlisted_ids,
 )
 from lpse.tenders.services.tenders import (
+    addendum_kinds,
     document_add,
     publication_problems,
     schedule_set,
@@ -69,6 +70,7 @@ from lpse.tenders.services.tenders import (
 )
 
 __all__ = [
+    "addendum_kinds",
     "award_letter_issue",
     "award_problems",
     "bid_problem",

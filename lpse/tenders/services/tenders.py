@@ -196,6 +196,14 @@ def schedule_set(*, actor: User, tender: Tender,
     return tender
 
 
+def addendum_kinds(tender: Tender) -> set[str]:
+    """The document kinds a new version would amend: after publication, those already there
+    (a prequalification's first selection documents are not an addendum)."""
+    if tender.status == Tender.Status.DRAFT:
+        return set()
+    return set(tender.documents.values_list("kind", flat=True))
+
+
 @transaction.atomic
 def document_add(*, actor: User, tender: Tender, source: IO[bytes], filename: str,
                  title: str, reason: str = "",
@@ -217,7 +225,7 @@ def document_add(*, actor: User, tender: Tender, source: IO[bytes], filename: st
     published = tender.status != Tender.Status.DRAFT
     if published:
         require_running(tender)
-    is_addendum = published and tender.documents.filter(kind=kind).exists()
+    is_addendum = kind in addendum_kinds(tender)
     if published and not is_addendum and PrequalificationResult.objects.filter(
             tender_id=tender.pk).exists():
         raise ValidationError(_("The shortlist has been decided: its documents can only be "

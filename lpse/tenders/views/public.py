@@ -4,7 +4,6 @@ the announcement page and the schedule with its change history."""
 from __future__ import annotations
 
 import hashlib
-import re
 from typing import Any
 
 from django import forms
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from lpse.accounts.models import Agency
 from lpse.accounts.roles import Perm, has_perm
 from lpse.catalog.models import ProcurementCategory
+from lpse.core.forms import RupiahField
 from lpse.core.templatetags.lpse import rupiah, wib
 from lpse.tenders import selectors, services
 from lpse.tenders.bidding import bid_source
@@ -29,26 +29,6 @@ from lpse.tenders.forms import ObjectionForm, QuestionForm
 from lpse.tenders.models import Objection, Tender
 from lpse.tenders.services.common import has_objected
 from lpse.tenders.stages import StageCode
-
-#: Indonesian notation: dots group thousands, a comma starts the decimals.
-_RUPIAH_GROUPED = re.compile(r"\d{1,3}(\.\d{3})+(,\d+)?")
-
-
-class RupiahFilterField(forms.DecimalField):
-    """An HPS bound typed the Indonesian way ("1.000.000", "1.000.000,50", "Rp 1.000.000")
-    or plainly ("1000000"); a text input, since a number input refuses the dots."""
-
-    widget = forms.TextInput(attrs={"inputmode": "decimal"})
-
-    def to_python(self, value: Any) -> Any:
-        if isinstance(value, str):
-            text = value.strip().replace("\u00a0", "").replace(" ", "")
-            if text[:2].lower() == "rp":
-                text = text[2:].lstrip(".")
-            if _RUPIAH_GROUPED.fullmatch(text) or re.fullmatch(r"\d+,\d+", text):
-                text = text.replace(".", "").replace(",", ".")
-            value = text
-        return super().to_python(value)
 
 
 class PublicFilterForm(forms.Form):
@@ -68,9 +48,9 @@ class PublicFilterForm(forms.Form):
                                                if c[0] != Tender.Status.DRAFT])
     year = forms.IntegerField(label=gettext_lazy("Fiscal year"), required=False,
                               min_value=2000, max_value=2100)
-    value_min = RupiahFilterField(label=gettext_lazy("HPS from (Rp)"), required=False,
+    value_min = RupiahField(label=gettext_lazy("HPS from (Rp)"), required=False,
                                   min_value=0, max_digits=18, decimal_places=2)
-    value_max = RupiahFilterField(label=gettext_lazy("HPS up to (Rp)"), required=False,
+    value_max = RupiahField(label=gettext_lazy("HPS up to (Rp)"), required=False,
                                   min_value=0, max_digits=18, decimal_places=2)
     sort = forms.ChoiceField(label=gettext_lazy("Sort by"), required=False, choices=[
         ("newest", gettext_lazy("Newest")), ("deadline", gettext_lazy("Upload deadline")),

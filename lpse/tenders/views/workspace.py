@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -23,7 +22,6 @@ from lpse.accounts.access import request_user
 from lpse.accounts.roles import Perm, has_perm
 from lpse.core import calendar
 from lpse.core.tables import FilteredTableView
-from lpse.core.templatetags.lpse import wib
 from lpse.tenders import selectors, services
 from lpse.tenders.access import is_committee_member
 from lpse.tenders.bidding import bid_source
@@ -51,23 +49,8 @@ from lpse.tenders.models import (
 )
 from lpse.tenders.schedule import default_schedule
 from lpse.tenders.stages import StageCode
-from lpse.tenders.tables import TenderFilter, TenderTable
+from lpse.tenders.tables import TenderFilter, WorkspaceTenderTable
 from lpse.tenders.views.common import run_service
-
-
-class WorkspaceTenderTable(TenderTable):
-    """A tender that is not running (draft, failed, cancelled, completed) shows its status
-    instead of a stage, and an upload deadline only while it runs: a draft's or an ended
-    tender's date would read as a deadline bidders still have."""
-
-    def render_stage(self, record: Tender) -> str:
-        if not record.is_running:
-            return format_html('<span class="text-body-secondary">{}</span>',
-                               record.get_status_display())
-        return super().render_stage(record)
-
-    def render_upload_ends_at(self, value: datetime, record: Tender) -> str:
-        return wib(value) if record.is_running else "—"
 
 
 @method_decorator(login_required, name="dispatch")
@@ -127,14 +110,6 @@ def _stage_start(tender: Tender, code: StageCode, now: datetime) -> dict[str, An
             "starts_at": window.starts_at if window else None}
 
 
-def _addendum_kinds(tender: Tender) -> set[str]:
-    """The document kinds a new version would amend: after publication, those already there
-    (a prequalification's first selection documents are not an addendum)."""
-    if tender.status == Tender.Status.DRAFT:
-        return set()
-    return set(tender.documents.values_list("kind", flat=True))
-
-
 def _back(tender: Tender, anchor: str = "") -> str:
     return reverse("tenders:workspace", args=[tender.pk]) + (f"#{anchor}" if anchor else "")
 
@@ -163,7 +138,7 @@ def _workspace_context(request: HttpRequest, tender: Tender,
         "documents": tender.documents.select_related("file", "uploaded_by").order_by("version"),
         "document_form": document_form or DocumentForm(
             prequalification=tender.is_prequalification, kind=_next_document_kind(tender),
-            addendum_kinds=_addendum_kinds(tender)),
+            addendum_kinds=services.addendum_kinds(tender)),
         "participants": participants,
         "has_clarification": tender.plan.uses(StageCode.CLARIFICATION),
         "questions": list(selectors.questions_of(tender)),
@@ -297,7 +272,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     form = DocumentForm(request.POST, request.FILES,
                         held_scope=f"tender-document:{tender.pk}:{user.pk}",
                         prequalification=tender.is_prequalification,
-                        addendum_kinds=_addendum_kinds(tender))
+                        addendum_kinds=services.addendum_kinds(tender))
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
